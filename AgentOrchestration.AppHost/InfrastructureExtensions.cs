@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using AgentOrchestration.AppHost;
+
+namespace Aspire.Hosting;
+
+/// <summary>Where the system's Postgres databases and Redis come from, whichever mode supplies them.</summary>
+public sealed record Infrastructure(
+    IResourceBuilder<IResource> PostgresServer,
+    IResourceBuilder<IResourceWithConnectionString> AgentsDb,
+    IResourceBuilder<IResourceWithConnectionString> ToolsDb,
+    IResourceBuilder<IResourceWithConnectionString> TasksDb,
+    IResourceBuilder<IResourceWithConnectionString> LogsDb,
+    IResourceBuilder<IResourceWithConnectionString> Redis,
+    IResourceBuilder<IResource> RedisServer);
+
+public static class InfrastructureExtensions
+{
+    /// <summary>
+    /// Adds Postgres (one database per service) and Redis. With a working container runtime (or in publish mode,
+    /// which azd deploys) they are the Aspire container integrations; without one, the locally installed binaries
+    /// run as executables that expose the same connection-string names, so no service knows the difference.
+    /// </summary>
+    public static Infrastructure AddInfrastructure(this IDistributedApplicationBuilder builder)
+    {
+        var mode = builder.Configuration["Infrastructure:Mode"] ?? "auto";
+        var useContainers = !builder.ExecutionContext.IsRunMode || mode switch
+        {
+            "containers" => true,
+            "local" => false,
+            "auto" => ContainerRuntimeIsHealthy(),
+            _ => throw new InvalidOperationException(
+                $"Infrastructure:Mode must be 'auto', 'containers' or 'local', not '{mode}'."),
+        };
+
+        return useContainers ? builder.AddContainerInfrastructure() : builder.AddLocalInfrastructure();
+    }
+
+    /// <summary>References a database and waits until it accepts connections.</summary>
+    public static IResourceBuilder<ProjectResource> WithDatabase(
+        this IResourceBuilder<ProjectResource> project,
+        IResourceBuilder<IResourceWithConnectionString> database,
+        Infrastructure infrastructure) =>
+        project.WithReference(database).WaitFor(database.Resource is ConnectionStringResource
+            ? infrastructure.PostgresServer
+            : database);
+
+    public static IResourceBuilder<ProjectResource> WithRedis(
+        this IResourceBuilder<ProjectResource> project, Infrastructure infrastructure) =>
+        project.WithReference(infrastructure.Redis).WaitFor(infrastructure.RedisServer);
+
+    private static Infrastructure AddContainerInfrastructure(this IDistributedApplicationBuilder builder)
+    {
+        var postgres = builder.AddPostgres(ResourceNames.Postgres);
+        var redis = builder.AddRedis(ResourceNames.Redis);
+
+        // Keep data across AppHost restarts while developing; a deployment brings its own storage.
+        if (builder.ExecutionContext.IsRunMode)
+        {
+            postgres.WithDataVolume();
+            redis.WithDataVolume();
+        }
+
+        return new Infrastructure(
+            postgres,
+            postgres.AddDatabase(ResourceNames.AgentsDb),
+            postgres.AddDatabase(ResourceNames.ToolsDb),
+            postgres.AddDatabase(ResourceNames.TasksDb),
+            postgres.AddDatabase(ResourceNames.LogsDb),
+            redis,
+            redis);
+    }
+
+    /// <summary>
+    /// True when `docker info` (or the runtime named by ASPIRE_CONTAINER_RUNTIME) answers within a few seconds.
+    /// A docker client with no engine behind it fails fast, which is the common case on CI machines.
+    /// </summary>
+    private static bool ContainerRuntimeIsHealthy()
+    {
+        var runtime = Environment.GetEnvironmentVariable("ASPIRE_CONTAINER_RUNTIME") ?? "docker";
+        try
+        {
+            using var process = Process.Start(new ProcessStartInfo(runtime, "info --format {{.ServerVersion}}")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            });
+            if (process is null)
+            {
+                return false;
+            }
+
+            if (!process.WaitForExit(TimeSpan.FromSeconds(5)))
+            {
+                process.Kill(entireProcessTree: true);
+                return false;
+            }
+
+            return process.ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false; // not installed
+        }
+    }
+}

@@ -1,0 +1,38 @@
+using Microsoft.Extensions.Configuration;
+using AgentOrchestration.AppHost;
+
+var builder = DistributedApplication.CreateBuilder(args);
+
+var infrastructure = builder.AddInfrastructure();
+
+var agents = builder.AddProject<Projects.AgentOrchestration_AgentService>(ResourceNames.AgentService)
+    .WithDatabase(infrastructure.AgentsDb, infrastructure)
+    .WithRedis(infrastructure);
+
+var tools = builder.AddProject<Projects.AgentOrchestration_ToolService>(ResourceNames.ToolService)
+    .WithDatabase(infrastructure.ToolsDb, infrastructure)
+    .WithRedis(infrastructure)
+    .WithReference(agents).WaitFor(agents);
+
+var logging = builder.AddProject<Projects.AgentOrchestration_LoggingService>(ResourceNames.LoggingService)
+    .WithDatabase(infrastructure.LogsDb, infrastructure)
+    .WithRedis(infrastructure);
+
+var api = builder.AddProject<Projects.AgentOrchestration_ApiService>(ResourceNames.ApiService)
+    .WithDatabase(infrastructure.TasksDb, infrastructure)
+    .WithRedis(infrastructure)
+    .WithReference(agents).WaitFor(agents)
+    .WithReference(tools).WaitFor(tools)
+    .WithReference(logging).WaitFor(logging)
+    .WithPublicPort(builder.Configuration.GetValue("Ports:Api", 8080))
+    .WithExternalHttpEndpoints();
+
+// Two replicas keep "a task survives the death of the replica that took it" honest while developing.
+if (builder.ExecutionContext.IsRunMode)
+{
+    api.WithReplicas(2);
+}
+
+builder.AddWebDashboard(api, builder.Configuration.GetValue("Ports:Web", 5173));
+
+builder.Build().Run();

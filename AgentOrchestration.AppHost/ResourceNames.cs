@@ -1,0 +1,26 @@
+namespace AgentOrchestration.AppHost;
+
+/// <summary>
+/// Resource names, shared with the tests so that a rename is one edit.
+/// They are also the service-discovery host names and the connection-string names the services read.
+/// </summary>
+public static class ResourceNames
+{
+    public const string Postgres = "postgres";
+    public const string Redis = "redis";
+
+    public const string AgentsDb = "agentsdb";
+    public const string ToolsDb = "toolsdb";
+    public const string TasksDb = "tasksdb";
+    public const string LogsDb = "logsdb";
+
+    public const string AgentService = "agents";
+    public const string ToolService = "tools";
+    public const string ApiService = "api";
+    public const string LoggingService = "logging";
+    public const string Web = "web";
+    public const string WebInstall = "web-install";
+
+    public static readonly string[] Databases = [AgentsDb, ToolsDb, TasksDb, LogsDb];
+    public static readonly string[] Services = [AgentService, ToolService, ApiService, LoggingService];
+}

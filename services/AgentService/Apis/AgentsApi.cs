@@ -1,0 +1,183 @@
+using AgentOrchestration.AgentService.Model;
+using AgentOrchestration.AgentService.Services;
+using AgentOrchestration.ServiceCommon;
+using AgentOrchestration.ServiceCommon.Contracts;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace AgentOrchestration.AgentService.Apis;
+
+public static class AgentsApi
+{
+    public static RouteGroupBuilder MapAgentsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/agents").WithTags("Agents");
+        api.MapPost("/", CreateAgent).WithName("CreateAgent");
+        api.MapGet("/", AgentQueries.ListAgents).WithName("ListAgents");
+        api.MapGet("/{idOrName}", GetAgent).WithName("GetAgent");
+        api.MapPatch("/{idOrName}", UpdateAgent).WithName("UpdateAgent");
+        api.MapDelete("/{idOrName}", DeleteAgent).WithName("DeleteAgent");
+        return api;
+    }
+
+    public static async Task<Results<Created<AgentResponse>, ValidationProblem, ProblemHttpResult>> CreateAgent(
+        CreateAgentRequest request,
+        [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey,
+        [AsParameters] AgentServices services,
+        HttpResponse response,
+        CancellationToken cancellationToken)
+    {
+        var errors = AgentRules.Validate(request);
+        IdempotencyKeys.Validate(idempotencyKey, errors);
+        if (errors.Count > 0)
+        {
+            return Problems.Validation(errors);
+        }
+
+        var requestHash = idempotencyKey is null ? null : IdempotencyKeys.Hash(request);
+        if (idempotencyKey is not null && await IdempotencyKeys.ReplayAsync(services.Db, idempotencyKey, requestHash!, cancellationToken) is { } replay)
+        {
+            return Created(replay, response);
+        }
+
+        var now = services.Clock.GetUtcNow();
+        var agent = new Agent
+        {
+            Id = Guid.CreateVersion7(now),
+            Name = AgentRules.NormalizeName(request.Name!),
+            Description = request.Description,
+            Status = request.Status ?? AgentStatus.Active,
+            Tools = AgentRules.NormalizeTools(request.Tools),
+            Labels = request.Labels ?? new Dictionary<string, string>(),
+            CreatedAt = now,
+            UpdatedAt = now,
+            Version = 1,
+        };
+        services.Db.Agents.Add(agent);
+        if (idempotencyKey is not null)
+        {
+            services.Db.IdempotencyRecords.Add(new IdempotencyRecord { Key = idempotencyKey, RequestHash = requestHash!, AgentId = agent.Id, CreatedAt = now });
+        }
+
+        try
+        {
+            await services.Db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex) when (ex.IsUniqueViolation(out var constraint))
+        {
+            services.Db.ChangeTracker.Clear();
+            // Two retries of one request raced: the loser answers with the winner's response.
+            if (constraint == IdempotencyKeys.PrimaryKeyName && idempotencyKey is not null
+                && await IdempotencyKeys.ReplayAsync(services.Db, idempotencyKey, requestHash!, cancellationToken) is { } raced)
+            {
+                return Created(raced, response);
+            }
+
+            return AgentProblems.NameTaken(agent.Name);
+        }
+
+        await services.Publisher.PublishAsync(agent.Id, agent.Name, "created");
+        return Created(agent.ToResponse(), response);
+    }
+
+    public static async Task<Results<Ok<AgentResponse>, ProblemHttpResult>> GetAgent(
+        string idOrName, [AsParameters] AgentServices services, HttpResponse response, CancellationToken cancellationToken)
+    {
+        var agent = await services.Db.FindAsync(idOrName, cancellationToken);
+        if (agent is null)
+        {
+            return Problems.NotFound("Agent", idOrName);
+        }
+
+        response.Headers.ETag = agent.ToResponse().ETag;
+        return TypedResults.Ok(agent.ToResponse());
+    }
+
+    public static async Task<Results<Ok<AgentResponse>, ValidationProblem, ProblemHttpResult>> UpdateAgent(
+        string idOrName,
+        UpdateAgentRequest request,
+        [AsParameters] AgentServices services,
+        HttpRequest httpRequest,
+        HttpResponse response,
+        CancellationToken cancellationToken)
+    {
+        var errors = AgentRules.Validate(request);
+        if (errors.Count > 0)
+        {
+            return Problems.Validation(errors);
+        }
+
+        var agent = await services.Db.FindAsync(idOrName, cancellationToken, tracking: true);
+        if (agent is null)
+        {
+            return Problems.NotFound("Agent", idOrName);
+        }
+
+        if (!Preconditions.IfMatchAllows(httpRequest, agent.ToResponse().ETag))
+        {
+            return AgentProblems.StaleETag(agent.ToResponse().ETag);
+        }
+
+        agent.Name = request.Name is null ? agent.Name : AgentRules.NormalizeName(request.Name);
+        agent.Description = request.Description ?? agent.Description;
+        agent.Status = request.Status ?? agent.Status;
+        agent.Tools = request.Tools is null ? agent.Tools : AgentRules.NormalizeTools(request.Tools);
+        agent.Labels = request.Labels ?? agent.Labels;
+        agent.Version++;
+        agent.UpdatedAt = services.Clock.GetUtcNow();
+
+        try
+        {
+            await services.Db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Someone else changed it between our read and our write: the caller's copy is stale either way.
+            return AgentProblems.StaleETag(null);
+        }
+        catch (DbUpdateException ex) when (ex.IsUniqueViolation(out _))
+        {
+            return AgentProblems.NameTaken(agent.Name);
+        }
+
+        await services.Publisher.PublishAsync(agent.Id, agent.Name, "updated");
+        var updated = agent.ToResponse();
+        response.Headers.ETag = updated.ETag;
+        return TypedResults.Ok(updated);
+    }
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteAgent(
+        string idOrName, [AsParameters] AgentServices services, HttpRequest httpRequest, CancellationToken cancellationToken)
+    {
+        var agent = await services.Db.FindAsync(idOrName, cancellationToken, tracking: true);
+        if (agent is null)
+        {
+            return Problems.NotFound("Agent", idOrName);
+        }
+
+        if (!Preconditions.IfMatchAllows(httpRequest, agent.ToResponse().ETag))
+        {
+            return AgentProblems.StaleETag(agent.ToResponse().ETag);
+        }
+
+        services.Db.Agents.Remove(agent);
+        try
+        {
+            await services.Db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return AgentProblems.StaleETag(null);
+        }
+
+        await services.Publisher.PublishAsync(agent.Id, agent.Name, "deleted");
+        return TypedResults.NoContent();
+    }
+
+    private static Created<AgentResponse> Created(AgentResponse agent, HttpResponse response)
+    {
+        response.Headers.ETag = agent.ETag;
+        return TypedResults.Created($"/agents/{agent.Id}", agent);
+    }
+}

@@ -1,0 +1,28 @@
+using AgentOrchestration.ApiService.Gateway;
+using AgentOrchestration.ApiService.Infrastructure;
+using AgentOrchestration.ApiService.Services;
+using AgentOrchestration.ServiceCommon;
+
+namespace AgentOrchestration.ApiService.Extensions;
+
+public static class ApplicationServiceExtensions
+{
+    public static void AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddProblemConventions();
+        builder.AddNpgsqlDbContext<TasksDbContext>("tasksdb");
+        builder.AddRedisClient("redis");
+        builder.Services.AddSingleton(TimeProvider.System);
+
+        builder.Services.AddHttpClient<AgentServiceClient>(http => http.BaseAddress = new("http://agents"));
+        builder.Services.AddHttpClient<ToolServiceClient>(http => http.BaseAddress = new("http://tools"));
+        builder.Services.AddHttpClient(StatusHttpClient.Name);
+        builder.Services.AddSingleton<StatusProbe>();
+
+        builder.Services.AddReverseProxy()
+            .LoadFromMemory(GatewayRoutes.Routes, GatewayRoutes.Clusters)
+            .AddServiceDiscoveryDestinationResolver();
+
+        builder.Services.AddOpenApi();
+    }
+}

@@ -1,0 +1,52 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using AgentOrchestration.ServiceCommon.Contracts;
+
+namespace AgentOrchestration.ApiService.Services;
+
+/// <summary>The AgentService's internal API, through service discovery.</summary>
+public sealed class AgentServiceClient(HttpClient http)
+{
+    public Task<HttpResponseMessage> CreateAsync(CreateAgentRequest request, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        var message = new HttpRequestMessage(HttpMethod.Post, "/agents") { Content = JsonContent.Create(request, options: JsonSerializerOptions.Web) };
+        if (idempotencyKey is not null)
+        {
+            message.Headers.TryAddWithoutValidation("Idempotency-Key", idempotencyKey);
+        }
+
+        return http.SendAsync(message, cancellationToken);
+    }
+
+    public Task<HttpResponseMessage> UpdateAsync(string idOrName, UpdateAgentRequest request, string? ifMatch, CancellationToken cancellationToken)
+    {
+        var message = new HttpRequestMessage(HttpMethod.Patch, $"/agents/{Uri.EscapeDataString(idOrName)}")
+        {
+            Content = JsonContent.Create(request, options: JsonSerializerOptions.Web),
+        };
+        if (ifMatch is not null)
+        {
+            message.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        }
+
+        return http.SendAsync(message, cancellationToken);
+    }
+
+    public Task<HttpResponseMessage> GetStatsAsync(CancellationToken cancellationToken) =>
+        http.GetAsync("/internal/stats", cancellationToken);
+}
+
+/// <summary>The ToolService's internal API, through service discovery.</summary>
+public sealed class ToolServiceClient(HttpClient http)
+{
+    public async Task<ToolLookupResponse> LookupAsync(IReadOnlyList<string> names, CancellationToken cancellationToken)
+    {
+        using var response = await http.PostAsJsonAsync("/tools/lookup", new ToolLookupRequest(names), JsonSerializerOptions.Web, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<ToolLookupResponse>(JsonSerializerOptions.Web, cancellationToken)
+            ?? throw new InvalidOperationException("The ToolService answered a lookup with no body.");
+    }
+
+    public Task<HttpResponseMessage> GetStatsAsync(CancellationToken cancellationToken) =>
+        http.GetAsync("/internal/stats", cancellationToken);
+}

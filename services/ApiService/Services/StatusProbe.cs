@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Reflection;
+using System.Text.Json;
+using AgentOrchestration.ApiService.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using StackExchange.Redis;
+
+namespace AgentOrchestration.ApiService.Services;
+
+public sealed record DependencyStatus(string Status, double? LatencyMs, string? Error = null);
+
+public sealed record SystemStatus(
+    string Status,
+    string Version,
+    double Uptime,
+    IReadOnlyDictionary<string, DependencyStatus> Services,
+    IReadOnlyDictionary<string, JsonElement> Counts,
+    WorkerStatus Workers);
+
+public sealed record WorkerStatus(string Replica, int ProcessId);
+
+/// <summary>
+/// Builds GET /status: every dependency probed in parallel, each with its own short deadline, so the answer
+/// comes within a second even when one of them hangs. A dependency that fails is "unhealthy" and the
+/// system "degraded"; the ApiService answering at all means it is not wholly down.
+/// </summary>
+public sealed class StatusProbe(
+    IHttpClientFactory httpClients,
+    IServiceScopeFactory scopes,
+    IConnectionMultiplexer redis,
+    TimeProvider clock)
+{
+    public static readonly TimeSpan ProbeTimeout = TimeSpan.FromMilliseconds(800);
+    private static readonly DateTimeOffset StartedAt = DateTimeOffset.UtcNow;
+
+    public static readonly string Version =
+        typeof(StatusProbe).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    public async Task<SystemStatus> GetAsync(CancellationToken cancellationToken)
+    {
+        var agents = ProbeServiceAsync("agents", cancellationToken);
+        var tools = ProbeServiceAsync("tools", cancellationToken);
+        var logging = ProbeServiceAsync("logging", cancellationToken);
+        var postgres = TimedAsync(ProbePostgresAsync, cancellationToken);
+        var redisProbe = TimedAsync(async ct => { await redis.GetDatabase().PingAsync().WaitAsync(ct); }, cancellationToken);
+        await Task.WhenAll(agents, tools, logging, postgres, redisProbe);
+
+        var services = new Dictionary<string, DependencyStatus>
+        {
+            ["agents"] = (await agents).Status,
+            ["tools"] = (await tools).Status,
+            ["logging"] = (await logging).Status,
+            ["postgres"] = await postgres,
+            ["redis"] = await redisProbe,
+        };
+        var counts = new Dictionary<string, JsonElement>();
+        if ((await agents).Stats is { } agentStats)
+        {
+            counts["agents"] = agentStats;
+        }
+
+        if ((await tools).Stats is { } toolStats)
+        {
+            counts["tools"] = toolStats;
+        }
+
+        var overall = services.Values.All(s => s.Status == "healthy") ? "healthy" : "degraded";
+        return new SystemStatus(overall, Version, Math.Round((clock.GetUtcNow() - StartedAt).TotalSeconds, 1), services, counts,
+            new WorkerStatus(Environment.MachineName, Environment.ProcessId));
+    }
+
+    /// <summary>A service is healthy when its /health says so; its /internal/stats feeds the counts.</summary>
+    private async Task<(DependencyStatus Status, JsonElement? Stats)> ProbeServiceAsync(string service, CancellationToken cancellationToken)
+    {
+        var http = httpClients.CreateClient(StatusHttpClient.Name);
+        JsonElement? stats = null;
+        var status = await TimedAsync(async ct =>
+        {
+            using var health = await http.GetAsync($"http://{service}/health", ct);
+            health.EnsureSuccessStatusCode();
+            stats = await http.GetFromJsonAsync<JsonElement>($"http://{service}/internal/stats", ct);
+        }, cancellationToken);
+        return (status, stats);
+    }
+
+    private async Task ProbePostgresAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TasksDbContext>();
+        await db.Database.ExecuteSqlRawAsync("SELECT 1", cancellationToken);
+    }
+
+    private static async Task<DependencyStatus> TimedAsync(Func<CancellationToken, Task> probe, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(ProbeTimeout);
+        var stopwatch = Stopwatch.StartNew();
+        try
+        {
+            await probe(deadline.Token).WaitAsync(deadline.Token);
+            return new DependencyStatus("healthy", Math.Round(stopwatch.Elapsed.TotalMilliseconds, 1));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            var reason = ex is OperationCanceledException ? $"No answer within {ProbeTimeout.TotalMilliseconds} ms." : ex.GetType().Name;
+            return new DependencyStatus("unhealthy", null, reason);
+        }
+    }
+}
+
+public static class StatusHttpClient
+{
+    /// <summary>The client the probes use; each probe has its own short deadline, which also ends any retry.</summary>
+    public const string Name = "status-probe";
+}

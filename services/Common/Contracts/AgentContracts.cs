@@ -1,0 +1,51 @@
+using System.Text.Json.Serialization;
+
+namespace AgentOrchestration.ServiceCommon.Contracts;
+
+[JsonConverter(typeof(JsonStringEnumConverter<AgentStatus>))]
+public enum AgentStatus
+{
+    [JsonStringEnumMemberName("active")] Active,
+    [JsonStringEnumMemberName("inactive")] Inactive,
+}
+
+public sealed record CreateAgentRequest(
+    string? Name,
+    string? Description = null,
+    AgentStatus? Status = null,
+    IReadOnlyList<string>? Tools = null,
+    IReadOnlyDictionary<string, string>? Labels = null);
+
+/// <summary>A partial update: a property left out (null) keeps its value.</summary>
+public sealed record UpdateAgentRequest(
+    string? Name = null,
+    string? Description = null,
+    AgentStatus? Status = null,
+    IReadOnlyList<string>? Tools = null,
+    IReadOnlyDictionary<string, string>? Labels = null);
+
+public sealed record AgentResponse(
+    Guid Id,
+    string Name,
+    string? Description,
+    AgentStatus Status,
+    IReadOnlyList<string> Tools,
+    IReadOnlyDictionary<string, string> Labels,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    int Version)
+{
+    /// <summary>The strong ETag of this version; PATCH and DELETE accept it in If-Match.</summary>
+    public string ETag => $"\"{Version}\"";
+}
+
+public sealed record AgentPage(IReadOnlyList<AgentResponse> Items, string? NextCursor);
+
+/// <summary>The seed's registration shape, answered by the ApiService's POST /register-agent.</summary>
+public sealed record RegisterAgentRequest(
+    string? Name,
+    IReadOnlyList<string>? Tools = null,
+    string? Description = null,
+    IReadOnlyDictionary<string, string>? Labels = null);
+
+public sealed record RegisterAgentResponse(Guid Id, string Name, AgentStatus Status, IReadOnlyList<string> Tools, DateTimeOffset RegisteredAt);

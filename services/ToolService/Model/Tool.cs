@@ -1,0 +1,37 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace AgentOrchestration.ToolService.Model;
+
+[JsonConverter(typeof(JsonStringEnumConverter<ToolKind>))]
+public enum ToolKind
+{
+    [JsonStringEnumMemberName("builtin")] Builtin,
+    [JsonStringEnumMemberName("http")] Http,
+    [JsonStringEnumMemberName("mcp")] Mcp,
+}
+
+public sealed class Tool
+{
+    public Guid Id { get; set; }
+
+    /// <summary>Namespaced and unique, e.g. "math.add" or "everything.echo".</summary>
+    public required string Name { get; set; }
+
+    public string Description { get; set; } = "";
+
+    /// <summary>JSON Schema 2020-12 the arguments must satisfy.</summary>
+    public required JsonDocument InputSchema { get; set; }
+
+    public JsonDocument? OutputSchema { get; set; }
+    public ToolKind Kind { get; set; }
+
+    /// <summary>Kind-specific settings (the HTTP target, the MCP source and remote tool name).</summary>
+    public JsonDocument? Config { get; set; }
+
+    public List<string> Tags { get; set; } = [];
+    public bool Enabled { get; set; } = true;
+    public int TimeoutMs { get; set; } = 30_000;
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+}

@@ -126,7 +126,7 @@ internal static class LocalInfrastructureExtensions
         }
 
         var healthCheckName = $"{ResourceNames.Redis}-ready";
-        var redis = builder.AddExecutable(ResourceNames.Redis, LocalBinaries.Find(builder.Configuration, "redis-server"), redisData)
+        var redis = builder.AddExecutable(ResourceNames.LocalRedisServer, LocalBinaries.Find(builder.Configuration, "redis-server"), redisData)
             .WithEndpoint(name: "tcp", scheme: "tcp", isProxied: false)
             .WithHealthCheck(healthCheckName);
 

@@ -9,6 +9,9 @@ public static class ResourceNames
     public const string Postgres = "postgres";
     public const string Redis = "redis";
 
+    /// <summary>The local redis-server process; "redis" itself is the connection string every service reads.</summary>
+    public const string LocalRedisServer = "redis-server";
+
     public const string AgentsDb = "agentsdb";
     public const string ToolsDb = "toolsdb";
     public const string TasksDb = "tasksdb";

@@ -54,6 +54,13 @@ public static class ProblemConventions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+
+        // Kestrel enforces the limit while the body streams in; this answers a declared oversize body before any
+        // of it is read, and holds on hosts other than Kestrel too.
+        var maxBody = app.Configuration.GetValue("Limits:MaxRequestBodyBytes", DefaultMaxRequestBodyBytes);
+        app.Use((context, next) => context.Request.ContentLength > maxBody
+            ? throw new BadHttpRequestException("The request body is too large.", StatusCodes.Status413PayloadTooLarge)
+            : next(context));
         return app;
     }
 

@@ -64,11 +64,11 @@ public static class AgentsApi
         {
             await services.Db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException ex) when (ex.IsUniqueViolation(out var constraint))
+        catch (DbUpdateException ex) when (ex.IsUniqueViolation(out _))
         {
             services.Db.ChangeTracker.Clear();
-            // Two retries of one request raced: the loser answers with the winner's response.
-            if (constraint == IdempotencyKeys.PrimaryKeyName && idempotencyKey is not null
+            // Two retries of one request raced (on the name or on the key): the loser answers with the winner's response.
+            if (idempotencyKey is not null
                 && await IdempotencyKeys.ReplayAsync(services.Db, idempotencyKey, requestHash!, cancellationToken) is { } raced)
             {
                 return Created(raced, response);

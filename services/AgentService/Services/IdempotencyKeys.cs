@@ -9,7 +9,6 @@ namespace AgentOrchestration.AgentService.Services;
 public static class IdempotencyKeys
 {
     public const string Header = "Idempotency-Key";
-    public const string PrimaryKeyName = "PK_idempotency_keys";
     public const int MaxLength = 255;
 
     public static void Validate(string? key, Dictionary<string, string[]> errors)

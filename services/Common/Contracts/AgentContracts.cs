@@ -36,6 +36,7 @@ public sealed record AgentResponse(
     int Version)
 {
     /// <summary>The strong ETag of this version; PATCH and DELETE accept it in If-Match.</summary>
+    [JsonIgnore]
     public string ETag => $"\"{Version}\"";
 }
 

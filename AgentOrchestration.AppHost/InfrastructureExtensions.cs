@@ -35,6 +35,13 @@ public static class InfrastructureExtensions
         return useContainers ? builder.AddContainerInfrastructure() : builder.AddLocalInfrastructure();
     }
 
+    /// <summary>
+    /// A service counts as healthy when its /health does (database reachable, migrations applied), so a
+    /// dependent that waits for it never meets a half-started service.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithServiceHealthCheck(this IResourceBuilder<ProjectResource> project) =>
+        project.WithHttpHealthCheck("/health");
+
     /// <summary>References a database and waits until it accepts connections.</summary>
     public static IResourceBuilder<ProjectResource> WithDatabase(
         this IResourceBuilder<ProjectResource> project,

@@ -6,19 +6,23 @@ var builder = DistributedApplication.CreateBuilder(args);
 var infrastructure = builder.AddInfrastructure();
 
 var agents = builder.AddProject<Projects.AgentOrchestration_AgentService>(ResourceNames.AgentService)
+    .WithServiceHealthCheck()
     .WithDatabase(infrastructure.AgentsDb, infrastructure)
     .WithRedis(infrastructure);
 
 var tools = builder.AddProject<Projects.AgentOrchestration_ToolService>(ResourceNames.ToolService)
+    .WithServiceHealthCheck()
     .WithDatabase(infrastructure.ToolsDb, infrastructure)
     .WithRedis(infrastructure)
     .WithReference(agents).WaitFor(agents);
 
 var logging = builder.AddProject<Projects.AgentOrchestration_LoggingService>(ResourceNames.LoggingService)
+    .WithServiceHealthCheck()
     .WithDatabase(infrastructure.LogsDb, infrastructure)
     .WithRedis(infrastructure);
 
 var api = builder.AddProject<Projects.AgentOrchestration_ApiService>(ResourceNames.ApiService)
+    .WithServiceHealthCheck()
     .WithDatabase(infrastructure.TasksDb, infrastructure)
     .WithRedis(infrastructure)
     .WithReference(agents).WaitFor(agents)

@@ -18,6 +18,7 @@ public static class ApplicationServiceExtensions
         builder.Services.AddHttpClient<ToolServiceClient>(http => http.BaseAddress = new("http://tools"));
         builder.Services.AddHttpClient(StatusHttpClient.Name);
         builder.Services.AddSingleton<StatusProbe>();
+        builder.Services.AddHostedService<StatusWarmUp>();
 
         builder.Services.AddReverseProxy()
             .LoadFromMemory(GatewayRoutes.Routes, GatewayRoutes.Clusters)

@@ -1,0 +1,94 @@
+using Microsoft.Extensions.DependencyInjection;
+
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
+
+namespace AgentOrchestration.EndToEnd.Tests;
+
+/// <summary>
+/// The real AppHost, started once for the whole collection: local Postgres and Redis (or containers where a
+/// runtime exists), the four services with two ApiService replicas, and the web dashboard. Its data lives in a
+/// temp folder and its ports are chosen by DCP, so it never clashes with an instance a developer is running.
+/// </summary>
+public sealed class AppHostFixture : IAsyncLifetime
+{
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
+
+    public string DataDir { get; } = Path.Combine(Path.GetTempPath(), $"ao-e2e-{Guid.NewGuid():N}");
+
+    public DistributedApplication App { get; private set; } = null!;
+
+    public HttpClient Api { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        App = await StartAsync(DataDir);
+        Api = App.CreateHttpClient(ResourceNames.ApiService, "http");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await App.DisposeAsync();
+        TryDelete(DataDir);
+    }
+
+    /// <summary>
+    /// Polls GET /status (always 200) until the overall status is the expected one; returns the last body.
+    /// Health settles within seconds of start-up, so the wait is bounded and the last answer is asserted on.
+    /// </summary>
+    public async Task<System.Text.Json.JsonElement> WaitForStatusAsync(string expected, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var response = await Api.GetAsync("/status");
+            Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+            var status = await response.ReadJsonAsync();
+            if (status.GetProperty("status").GetString() == expected || DateTime.UtcNow > deadline)
+            {
+                Assert.True(expected == status.GetProperty("status").GetString(), $"status never became {expected}: {status}");
+                return status;
+            }
+
+            await Task.Delay(500);
+        }
+    }
+
+    /// <summary>Starts the AppHost on a data folder and waits until every resource is healthy.</summary>
+    public static async Task<DistributedApplication> StartAsync(string dataDir)
+    {
+        using var cts = new CancellationTokenSource(StartTimeout);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AgentOrchestration_AppHost>(
+            [$"--Infrastructure:DataDir={dataDir}", "--Ports:Api=0", "--Ports:Web=0"], cts.Token);
+        builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
+
+        var app = await builder.BuildAsync(cts.Token);
+        await app.StartAsync(cts.Token);
+        foreach (var resource in (string[])[.. ResourceNames.Services, ResourceNames.Web])
+        {
+            await app.ResourceNotifications.WaitForResourceHealthyAsync(resource, cts.Token);
+        }
+
+        return app;
+    }
+
+    public static void TryDelete(string dir)
+    {
+        try
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Leftover temp data is harmless.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class SystemCollection : ICollectionFixture<AppHostFixture>
+{
+    public const string Name = "System";
+}

@@ -44,8 +44,14 @@ if [ ${#problems[@]} -gt 0 ]; then
   exit 1
 fi
 
-# The dashboard's packages, exactly as locked; skipped when the lock file has not changed since the last install.
-if [ ! web/node_modules/.package-lock.json -nt web/package-lock.json ]; then
-  echo "Installing the web dashboard's npm packages..."
-  (cd web && npm ci --no-audit --no-fund --loglevel=error)
-fi
+# npm packages exactly as locked; skipped when the lock file has not changed since the last install.
+npm_ci() {
+  if [ ! "$1/node_modules/.package-lock.json" -nt "$1/package-lock.json" ]; then
+    echo "Installing the npm packages of $1..."
+    (cd "$1" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+npm_ci web
+# The MCP reference server that the tool tests register as a real MCP source.
+$for_tests && npm_ci tests/mcp-server
+exit 0

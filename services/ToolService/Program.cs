@@ -1,25 +1,20 @@
 using AgentOrchestration.ServiceCommon;
 using AgentOrchestration.ToolService.Apis;
-using AgentOrchestration.ToolService.Infrastructure;
-using AgentOrchestration.ToolService.Services;
+using AgentOrchestration.ToolService.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddProblemConventions();
-builder.AddNpgsqlDbContext<ToolsDbContext>("toolsdb");
-builder.Services.AddMigration<ToolsDbContext>();
-builder.Services.AddHostedService<BuiltinToolSeeder>();
-builder.Services.AddSingleton(TimeProvider.System);
-builder.AddRedisClient("redis");
-builder.Services.AddOpenApi();
+builder.AddApplicationServices();
 
 var app = builder.Build();
 
 app.UseProblemConventions();
 app.MapOpenApi();
 app.MapToolsApi();
+app.MapToolSourcesApi();
 app.MapStatsApi();
+app.MapMcp("/mcp");
 app.MapDefaultEndpoints();
 
 app.Run();

@@ -17,12 +17,17 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static ServerProcess Start(string command, IEnumerable<string> args)
+    public static ServerProcess Start(string command, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(command) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
         }
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
@@ -56,6 +61,43 @@ public sealed class ServerProcess : IAsyncDisposable
         {
             throw new InvalidOperationException($"'{command} {string.Join(' ', args)}' exited with {process.ExitCode}: {stdout}{stderr.Result}");
         }
+    }
+
+    /// <summary>Waits until something accepts TCP connections on the port, or fails with the process's output.</summary>
+    public async Task WaitForPortAsync(int port, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync(IPAddress.Loopback, port);
+                return;
+            }
+            catch (SocketException) when (DateTime.UtcNow < deadline && !HasExited)
+            {
+                await Task.Delay(100);
+            }
+            catch (SocketException ex)
+            {
+                throw new InvalidOperationException($"The server did not listen on port {port}: {Output}", ex);
+            }
+        }
+    }
+
+    /// <summary>The folder that holds AgentOrchestration.sln, found from the test's output folder.</summary>
+    public static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "AgentOrchestration.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Could not find the repository root above " + AppContext.BaseDirectory);
     }
 
     public static int FreeTcpPort()

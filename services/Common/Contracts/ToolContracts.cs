@@ -4,3 +4,18 @@ namespace AgentOrchestration.ServiceCommon.Contracts;
 public sealed record ToolLookupRequest(IReadOnlyList<string> Names);
 
 public sealed record ToolLookupResponse(IReadOnlyList<string> Found, IReadOnlyList<string> Missing);
+
+/// <summary>POST /tools/{name}/invoke: call a tool as an agent.</summary>
+public sealed record InvokeToolRequest(string? Agent, System.Text.Json.JsonElement? Arguments);
+
+/// <summary>
+/// The outcome of an invocation. A tool that fails is not an error of the API: it answers 200 with
+/// <c>isError: true</c> and the tool's message.
+/// </summary>
+public sealed record InvokeToolResponse(
+    System.Text.Json.JsonElement? Output,
+    bool IsError,
+    string? Error,
+    long DurationMs,
+    int Attempts,
+    bool Truncated = false);

@@ -1,14 +1,23 @@
 using AgentOrchestration.ToolService.Model;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using NpgsqlTypes;
 
 namespace AgentOrchestration.ToolService.Infrastructure;
 
-public sealed class ToolsDbContext(DbContextOptions<ToolsDbContext> options) : DbContext(options)
+public sealed class ToolsDbContext(DbContextOptions<ToolsDbContext> options) : DbContext(options), IDataProtectionKeyContext
 {
     public DbSet<Tool> Tools => Set<Tool>();
 
+    /// <summary>The Data Protection key ring that encrypts tool secrets: kept beside the data it protects, shared by replicas.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<ToolSource> ToolSources => Set<ToolSource>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
+        // Trigram similarity lets a misspelled query ("ad numbrs") still find "math.add".
+        modelBuilder.HasPostgresExtension("pg_trgm");
+
         modelBuilder.Entity<Tool>(tool =>
         {
             tool.ToTable("tools");
@@ -23,10 +32,32 @@ public sealed class ToolsDbContext(DbContextOptions<ToolsDbContext> options) : D
             tool.Property(t => t.Config).HasColumnName("config").HasColumnType("jsonb");
             tool.Property(t => t.Tags).HasColumnName("tags");
             tool.HasIndex(t => t.Tags).HasMethod("gin");
+            tool.Property(t => t.ProtectedSecrets).HasColumnName("protected_secrets");
+            tool.Property(t => t.SourceName).HasColumnName("source_name").HasMaxLength(64);
+            tool.HasIndex(t => t.SourceName);
             tool.Property(t => t.Enabled).HasColumnName("enabled");
             tool.Property(t => t.TimeoutMs).HasColumnName("timeout_ms");
             tool.Property(t => t.CreatedAt).HasColumnName("created_at");
             tool.Property(t => t.UpdatedAt).HasColumnName("updated_at");
+            tool.Property(t => t.SearchText).HasColumnName("search_text");
+            tool.HasIndex(t => t.SearchText).HasMethod("gin").HasOperators("gin_trgm_ops");
+            tool.Property<NpgsqlTsVector>("SearchVector").HasColumnName("search_vector")
+                .HasComputedColumnSql("to_tsvector('simple', search_text)", stored: true);
+            tool.HasIndex("SearchVector").HasMethod("gin");
+        });
+
+        modelBuilder.Entity<DataProtectionKey>().ToTable("data_protection_keys");
+
+        modelBuilder.Entity<ToolSource>(source =>
+        {
+            source.ToTable("tool_sources");
+            source.HasKey(s => s.Name);
+            source.Property(s => s.Name).HasColumnName("name").HasMaxLength(64);
+            source.Property(s => s.Url).HasColumnName("url").HasMaxLength(2048);
+            source.Property(s => s.CreatedAt).HasColumnName("created_at");
+            source.Property(s => s.LastSyncAt).HasColumnName("last_sync_at");
+            source.Property(s => s.LastSyncError).HasColumnName("last_sync_error");
+            source.Property(s => s.ToolCount).HasColumnName("tool_count");
         });
     }
 }

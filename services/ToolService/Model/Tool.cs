@@ -30,8 +30,21 @@ public sealed class Tool
     public JsonDocument? Config { get; set; }
 
     public List<string> Tags { get; set; } = [];
+
+    /// <summary>Secrets of the tool (an HTTP tool's headers), encrypted with Data Protection; never returned.</summary>
+    public string? ProtectedSecrets { get; set; }
+
+    /// <summary>The MCP tool source this tool came from, if any.</summary>
+    public string? SourceName { get; set; }
+
+    /// <summary>What search matches against: name (also split at dots), description and tags.</summary>
+    public string SearchText { get; private set; } = "";
     public bool Enabled { get; set; } = true;
     public int TimeoutMs { get; set; } = 30_000;
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>Call after changing the name, description or tags.</summary>
+    public void RefreshSearchText() =>
+        SearchText = $"{Name} {Name.Replace('.', ' ').Replace('_', ' ').Replace('-', ' ')} {Description} {string.Join(' ', Tags)}";
 }

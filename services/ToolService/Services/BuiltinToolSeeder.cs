@@ -30,10 +30,12 @@ public sealed class BuiltinToolSeeder(IServiceProvider services, TimeProvider cl
 
             tool.Kind = ToolKind.Builtin;
             tool.Description = builtin.Description;
+            tool.Enabled = true;
             tool.Tags = [.. builtin.Tags];
             tool.InputSchema = JsonDocument.Parse(builtin.InputSchema);
             tool.OutputSchema = JsonDocument.Parse(builtin.OutputSchema);
             tool.UpdatedAt = now;
+            tool.RefreshSearchText();
         }
 
         try

@@ -1,0 +1,47 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AgentOrchestration.ToolService.Invocation;
+using Json.Pointer;
+
+namespace AgentOrchestration.ToolService.Builtins;
+
+/// <summary>Runs the builtin tools. Arguments have already passed the tool's input schema.</summary>
+public sealed class BuiltinExecutor(TimeProvider clock)
+{
+    public async Task<JsonNode?> ExecuteAsync(string name, JsonElement args, CancellationToken cancellationToken) => name switch
+    {
+        "echo" => new JsonObject { ["text"] = args.GetProperty("text").GetString() },
+        "math.add" => new JsonObject { ["result"] = Number(args.GetProperty("a").GetDouble() + args.GetProperty("b").GetDouble()) },
+        "math.multiply" => new JsonObject { ["result"] = Number(args.GetProperty("a").GetDouble() * args.GetProperty("b").GetDouble()) },
+        "text.upper" => new JsonObject { ["text"] = args.GetProperty("text").GetString()!.ToUpperInvariant() },
+        // Characters as people count them: "é" is one, even when written as two code points.
+        "text.length" => new JsonObject { ["length"] = new StringInfo(args.GetProperty("text").GetString()!).LengthInTextElements },
+        "json.pick" => new JsonObject { ["result"] = Pick(args.GetProperty("value"), args.GetProperty("pointer").GetString()!) },
+        "time.now" => new JsonObject { ["utc"] = clock.GetUtcNow().UtcDateTime.ToString("O", CultureInfo.InvariantCulture) },
+        "sleep" => await SleepAsync(args.GetProperty("ms").GetInt32(), cancellationToken),
+        "fail" => throw new ToolFailureException(args.GetProperty("message").GetString() ?? "fail"),
+        _ => throw new ToolFailureException($"No builtin tool named '{name}'."),
+    };
+
+    /// <summary>Whole results stay integers (2 + 3 is 5, not 5.0) so they read naturally in JSON.</summary>
+    private static JsonNode Number(double value) =>
+        value % 1 == 0 && Math.Abs(value) < 9e15 ? JsonValue.Create((long)value) : JsonValue.Create(value);
+
+    private static JsonNode? Pick(JsonElement value, string pointer)
+    {
+        if (!JsonPointer.TryParse(pointer, out var parsed))
+        {
+            throw new ToolFailureException($"'{pointer}' is not a JSON Pointer (RFC 6901), e.g. \"/items/0/name\".");
+        }
+
+        var found = parsed.Evaluate(value) ?? throw new ToolFailureException($"Nothing is at '{pointer}' in the value.");
+        return JsonNode.Parse(found.GetRawText());
+    }
+
+    private async Task<JsonNode> SleepAsync(int ms, CancellationToken cancellationToken)
+    {
+        await Task.Delay(TimeSpan.FromMilliseconds(ms), clock, cancellationToken);
+        return new JsonObject { ["sleptMs"] = ms };
+    }
+}

@@ -1,0 +1,96 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using AgentOrchestration.ServiceCommon.Contracts;
+using StackExchange.Redis;
+
+namespace AgentOrchestration.ToolService.Invocation;
+
+/// <summary>What the ToolService needs to know of an agent to authorise a call.</summary>
+public sealed record AgentGrant(Guid Id, string Name, AgentStatus Status, IReadOnlyList<string> Tools);
+
+/// <summary>
+/// "May agent X use tool Y?", asked of the AgentService and cached in Redis. Every agent change published by the
+/// AgentService deletes the cached entries (see <see cref="AgentCacheInvalidator"/>); the TTL bounds staleness if a
+/// notice is ever missed.
+/// </summary>
+public sealed class AgentDirectory(HttpClient http, IConnectionMultiplexer redis, ILogger<AgentDirectory> logger)
+{
+    public static readonly TimeSpan CacheTtl = TimeSpan.FromSeconds(60);
+
+    public static RedisKey CacheKey(string idOrName) => $"tools:agent-grant:{idOrName.ToLowerInvariant()}";
+
+    public async Task<AgentGrant?> FindAsync(string idOrName, CancellationToken cancellationToken)
+    {
+        var key = CacheKey(idOrName);
+        var cached = await TryRedisAsync(() => redis.GetDatabase().StringGetAsync(key));
+        if (cached is { HasValue: true } value)
+        {
+            return JsonSerializer.Deserialize<AgentGrant>(value.ToString(), JsonSerializerOptions.Web);
+        }
+
+        using var response = await http.GetAsync($"/agents/{Uri.EscapeDataString(idOrName)}", cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        response.EnsureSuccessStatusCode();
+        var agent = await response.Content.ReadFromJsonAsync<AgentResponse>(JsonSerializerOptions.Web, cancellationToken);
+        var grant = new AgentGrant(agent!.Id, agent.Name, agent.Status, agent.Tools);
+        var json = JsonSerializer.Serialize(grant, JsonSerializerOptions.Web);
+        await TryRedisAsync(() => redis.GetDatabase().StringSetAsync(key, json, CacheTtl));
+        return grant;
+    }
+
+    /// <summary>The cache is an optimisation: with Redis down, every lookup goes to the AgentService.</summary>
+    private async Task<T?> TryRedisAsync<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (RedisException ex)
+        {
+            logger.LogDebug(ex, "Agent cache unavailable");
+            return default;
+        }
+    }
+}
+
+/// <summary>Deletes cached grants when the AgentService announces a change of that agent.</summary>
+public sealed class AgentCacheInvalidator(IConnectionMultiplexer redis, ILogger<AgentCacheInvalidator> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await SubscribeAsync();
+        }
+        catch (RedisException ex)
+        {
+            // Cached grants still expire after their TTL; the service must start even while Redis is down.
+            logger.LogWarning(ex, "Could not subscribe to agent changes");
+        }
+    }
+
+    private async Task SubscribeAsync()
+    {
+        await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(AgentChanged.Channel), (_, message) =>
+        {
+            var change = JsonSerializer.Deserialize<AgentChanged>(message.ToString(), JsonSerializerOptions.Web);
+            if (change is null)
+            {
+                return;
+            }
+
+            // Fire and forget: the subscriber callback must not block the multiplexer.
+            RedisKey[] keys = [AgentDirectory.CacheKey(change.Id.ToString()), AgentDirectory.CacheKey(change.Name)];
+            redis.GetDatabase().KeyDeleteAsync(keys).ContinueWith(
+                t => logger.LogWarning(t.Exception, "Could not drop the cached grant of {Agent}", change.Name),
+                CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        });
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

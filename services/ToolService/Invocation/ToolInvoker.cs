@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AgentOrchestration.ServiceCommon.Contracts;
+using AgentOrchestration.ToolService.Builtins;
+using AgentOrchestration.ToolService.Mcp;
+using AgentOrchestration.ToolService.Model;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace AgentOrchestration.ToolService.Invocation;
+
+/// <summary>
+/// Runs a tool whose caller has been authorised and whose arguments passed the schema: with the tool's
+/// timeout on each attempt, and retries with backoff for transient failures. A failing tool is a result
+/// (isError), never an exception of the API.
+/// </summary>
+public sealed class ToolInvoker(BuiltinExecutor builtins, HttpToolExecutor http, McpToolExecutor mcp, ILogger<ToolInvoker> logger)
+{
+    public const int MaxAttempts = 3;
+    private static readonly ActivitySource Activity = new(Microsoft.Extensions.Hosting.ServiceDefaultsExtensions.ActivitySourceName);
+
+    public async Task<InvokeToolResponse> InvokeAsync(Tool tool, JsonElement arguments, CancellationToken cancellationToken)
+    {
+        using var span = Activity.StartActivity($"tool {tool.Name}");
+        span?.SetTag("tool.name", tool.Name);
+        span?.SetTag("tool.kind", tool.Kind.ToString().ToLowerInvariant());
+
+        var attempts = 0;
+        var pipeline = new ResiliencePipelineBuilder()
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<TransientToolException>().Handle<TimeoutRejectedException>(),
+                MaxRetryAttempts = MaxAttempts - 1,
+                BackoffType = DelayBackoffType.Exponential,
+                Delay = TimeSpan.FromMilliseconds(100),
+                UseJitter = true,
+            })
+            .AddTimeout(TimeSpan.FromMilliseconds(tool.TimeoutMs))
+            .Build();
+
+        var stopwatch = Stopwatch.StartNew();
+        try
+        {
+            var output = await pipeline.ExecuteAsync(async token =>
+            {
+                attempts++;
+                return await ExecuteOnceAsync(tool, arguments, token);
+            }, cancellationToken);
+            span?.SetTag("tool.attempts", attempts);
+            return new InvokeToolResponse(ToElement(output), false, null, stopwatch.ElapsedMilliseconds, attempts);
+        }
+        catch (Exception ex) when (ex is ToolFailureException or TransientToolException or TimeoutRejectedException)
+        {
+            var message = ex is TimeoutRejectedException ? $"The tool did not finish within {tool.TimeoutMs} ms." : ex.Message;
+            span?.SetStatus(ActivityStatusCode.Error, message);
+            span?.SetTag("tool.attempts", attempts);
+            logger.LogInformation("Tool {Tool} failed after {Attempts} attempt(s): {Message}", tool.Name, attempts, message);
+            return new InvokeToolResponse(null, true, message, stopwatch.ElapsedMilliseconds, attempts);
+        }
+    }
+
+    private Task<JsonNode?> ExecuteOnceAsync(Tool tool, JsonElement arguments, CancellationToken cancellationToken) => tool.Kind switch
+    {
+        ToolKind.Builtin => builtins.ExecuteAsync(tool.Name, arguments, cancellationToken),
+        ToolKind.Http => http.ExecuteAsync(tool, arguments, cancellationToken),
+        ToolKind.Mcp => mcp.ExecuteAsync(tool, arguments, cancellationToken),
+        _ => throw new ToolFailureException($"Unknown tool kind {tool.Kind}."),
+    };
+
+    private static JsonElement? ToElement(JsonNode? node) =>
+        node is null ? null : JsonSerializer.SerializeToElement(node);
+}

@@ -1,0 +1,134 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using AgentOrchestration.ToolService.Infrastructure;
+using AgentOrchestration.ToolService.Model;
+using Microsoft.EntityFrameworkCore;
+using ModelContextProtocol;
+
+namespace AgentOrchestration.ToolService.Mcp;
+
+/// <summary>
+/// Mirrors an MCP source's tools/list (every page) into the registry as "&lt;source&gt;.&lt;tool&gt;": new tools are
+/// added, changed ones updated, and tools the server no longer lists are disabled (not deleted, so history and
+/// agents' lists keep their names).
+/// </summary>
+public sealed partial class McpSourceSynchronizer(
+    McpClientPool pool, IServiceScopeFactory scopes, TimeProvider clock, ILogger<McpSourceSynchronizer> logger)
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$")]
+    private static partial Regex RemoteNamePattern();
+
+    public async Task<SyncResult> SyncAsync(string sourceName, CancellationToken cancellationToken)
+    {
+        // One sync at a time: a list_changed notice arriving during a manual sync must not race it.
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<ToolsDbContext>();
+            var source = await db.ToolSources.FirstOrDefaultAsync(s => s.Name == sourceName, cancellationToken)
+                ?? throw new KeyNotFoundException(sourceName);
+            try
+            {
+                return await SyncCoreAsync(db, source, cancellationToken);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or McpException or TimeoutException or IOException or OperationCanceledException
+                                       && !cancellationToken.IsCancellationRequested)
+            {
+                await pool.ResetAsync(sourceName);
+                db.ChangeTracker.Clear();
+                source = await db.ToolSources.FirstAsync(s => s.Name == sourceName, CancellationToken.None);
+                source.LastSyncError = ex.Message;
+                await db.SaveChangesAsync(CancellationToken.None);
+                throw new McpSourceUnreachableException(sourceName, ex);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<SyncResult> SyncCoreAsync(ToolsDbContext db, ToolSource source, CancellationToken cancellationToken)
+    {
+        var client = await pool.GetAsync(source.Name, source.Url, cancellationToken);
+        var remoteTools = await client.ListToolsAsync(cancellationToken: cancellationToken);
+        var existing = await db.Tools.Where(t => t.SourceName == source.Name).ToDictionaryAsync(t => t.Name, cancellationToken);
+        var now = clock.GetUtcNow();
+        List<string> added = [], updated = [], disabled = [];
+
+        foreach (var remote in remoteTools)
+        {
+            if (!RemoteNamePattern().IsMatch(remote.Name))
+            {
+                logger.LogWarning("Skipping MCP tool {Tool} of {Source}: its name cannot form a registry name", remote.Name, source.Name);
+                continue;
+            }
+
+            var name = $"{source.Name}.{remote.Name}";
+            if (!existing.TryGetValue(name, out var tool))
+            {
+                if (await db.Tools.AnyAsync(t => t.Name == name, cancellationToken))
+                {
+                    logger.LogWarning("Skipping MCP tool {Tool}: another tool already has that name", name);
+                    continue;
+                }
+
+                tool = new Tool { Id = Guid.CreateVersion7(now), Name = name, InputSchema = JsonDocument.Parse("{}"), CreatedAt = now };
+                db.Tools.Add(tool);
+                added.Add(name);
+            }
+            else if (!Same(tool, remote.ProtocolTool))
+            {
+                updated.Add(name);
+            }
+            else if (tool.Enabled)
+            {
+                continue;
+            }
+            else
+            {
+                updated.Add(name);
+            }
+
+            tool.Kind = ToolKind.Mcp;
+            tool.SourceName = source.Name;
+            tool.Description = remote.Description ?? "";
+            tool.InputSchema = JsonDocument.Parse(remote.ProtocolTool.InputSchema.GetRawText());
+            tool.OutputSchema = remote.ProtocolTool.OutputSchema is { } output ? JsonDocument.Parse(output.GetRawText()) : null;
+            tool.Config = JsonSerializer.SerializeToDocument(new McpToolConfig(source.Name, remote.Name), JsonSerializerOptions.Web);
+            tool.Tags = ["mcp", source.Name];
+            tool.Enabled = true;
+            tool.UpdatedAt = now;
+            tool.RefreshSearchText();
+        }
+
+        var listed = remoteTools.Select(t => $"{source.Name}.{t.Name}").ToHashSet();
+        foreach (var stale in existing.Values.Where(t => t.Enabled && !listed.Contains(t.Name)))
+        {
+            stale.Enabled = false;
+            stale.UpdatedAt = now;
+            disabled.Add(stale.Name);
+        }
+
+        source.LastSyncAt = now;
+        source.LastSyncError = null;
+        source.ToolCount = listed.Count;
+        await db.SaveChangesAsync(cancellationToken);
+        logger.LogInformation("Synced MCP source {Source}: {Added} added, {Updated} updated, {Disabled} disabled",
+            source.Name, added.Count, updated.Count, disabled.Count);
+        return new SyncResult(source.Name, added, updated, disabled);
+    }
+
+    private static bool Same(Tool tool, ModelContextProtocol.Protocol.Tool remote) =>
+        tool.Description == (remote.Description ?? "")
+        && tool.InputSchema.RootElement.GetRawText() == remote.InputSchema.GetRawText();
+}
+
+public sealed class McpSourceUnreachableException(string source, Exception inner)
+    : Exception($"The MCP source '{source}' could not be reached or listed: {inner.Message}", inner)
+{
+    public string SourceName { get; } = source;
+}

@@ -1,0 +1,86 @@
+using System.Text.Json;
+using AgentOrchestration.ToolService.Infrastructure;
+using AgentOrchestration.ToolService.Invocation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using ModelContextProtocol;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+
+namespace AgentOrchestration.ToolService.Mcp;
+
+/// <summary>
+/// The registry as an MCP server at /mcp (Streamable HTTP, stateless): tools/list gives the enabled tools and
+/// tools/call runs them through the same gate and invoker as the REST API.
+/// </summary>
+public static class RegistryMcpServer
+{
+    /// <summary>The calling agent, set by the gateway from the caller's credentials; absent for trusted callers.</summary>
+    public const string AgentHeader = "X-Agent";
+
+    public static IServiceCollection AddRegistryMcpServer(this IServiceCollection services)
+    {
+        services.AddHttpContextAccessor();
+        services.AddMcpServer(options => options.ServerInfo = new Implementation { Name = "agent-orchestration", Version = "1.0.0" })
+            .WithHttpTransport(options => options.Stateless = true)
+            .WithListToolsHandler(ListToolsAsync)
+            .WithCallToolHandler(CallToolAsync);
+        return services;
+    }
+
+    private static async ValueTask<ListToolsResult> ListToolsAsync(RequestContext<ListToolsRequestParams> context, CancellationToken cancellationToken)
+    {
+        await using var scope = context.Services!.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ToolsDbContext>();
+        var agent = CallingAgent(scope.ServiceProvider);
+        var tools = db.Tools.AsNoTracking().Where(t => t.Enabled);
+        if (agent is not null)
+        {
+            var grant = await scope.ServiceProvider.GetRequiredService<AgentDirectory>().FindAsync(agent, cancellationToken);
+            var allowed = grant?.Tools.ToList() ?? [];
+            tools = tools.Where(t => allowed.Contains(t.Name));
+        }
+
+        var list = await tools.OrderBy(t => t.Name).ToListAsync(cancellationToken);
+        return new ListToolsResult
+        {
+            Tools = list.Select(t => new Tool { Name = t.Name, Description = t.Description, InputSchema = t.InputSchema.RootElement.Clone() }).ToList(),
+        };
+    }
+
+    private static async ValueTask<CallToolResult> CallToolAsync(RequestContext<CallToolRequestParams> context, CancellationToken cancellationToken)
+    {
+        await using var scope = context.Services!.CreateAsyncScope();
+        var name = context.Params?.Name ?? throw new McpProtocolException("A tool name is required.", McpErrorCode.InvalidParams);
+        var arguments = JsonSerializer.SerializeToElement(context.Params.Arguments ?? new Dictionary<string, JsonElement>());
+        var gate = scope.ServiceProvider.GetRequiredService<ToolCallGate>();
+        var decision = await gate.CheckAsync(name, CallingAgent(scope.ServiceProvider), arguments, cancellationToken);
+        if (decision.Problem is not null)
+        {
+            var problem = decision.Problem is ProblemHttpResult p ? p.ProblemDetails : null;
+            if (problem?.Status == StatusCodes.Status404NotFound)
+            {
+                throw new McpProtocolException($"Unknown tool: '{name}'.", McpErrorCode.InvalidParams);
+            }
+
+            var errors = problem?.Extensions.TryGetValue("errors", out var e) == true ? $" {JsonSerializer.Serialize(e)}" : "";
+            return new CallToolResult { IsError = true, Content = [new TextContentBlock { Text = $"{problem?.Title} {problem?.Detail}{errors}".Trim() }] };
+        }
+
+        var result = await scope.ServiceProvider.GetRequiredService<ToolInvoker>().InvokeAsync(decision.Tool!, decision.Arguments, cancellationToken);
+        if (result.IsError)
+        {
+            return new CallToolResult { IsError = true, Content = [new TextContentBlock { Text = result.Error ?? "The tool failed." }] };
+        }
+
+        var json = result.Output?.GetRawText() ?? "null";
+        return new CallToolResult
+        {
+            Content = [new TextContentBlock { Text = json }],
+            StructuredContent = result.Output is { ValueKind: JsonValueKind.Object } output ? output : null,
+        };
+    }
+
+    private static string? CallingAgent(IServiceProvider services) =>
+        services.GetRequiredService<IHttpContextAccessor>().HttpContext?.Request.Headers[AgentHeader].FirstOrDefault();
+}

@@ -1,0 +1,90 @@
+extern alias agents;
+extern alias tools;
+using System.Net.Http.Json;
+using System.Text.Json;
+using AgentOrchestration.TestSupport;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace AgentOrchestration.ToolService.Tests;
+
+/// <summary>
+/// The ToolService in-process against a real Postgres and Redis, calling a real AgentService that listens on a
+/// loopback port (the ToolService reaches it through service discovery, as in the AppHost).
+/// </summary>
+public sealed class ToolServiceFixture : IAsyncLifetime
+{
+    public PostgresServer Postgres { get; } = new();
+    public RedisServer Redis { get; } = new();
+    public WebApplicationFactory<agents::Program> AgentService { get; private set; } = null!;
+    public WebApplicationFactory<tools::Program> ToolService { get; private set; } = null!;
+    public HttpClient Agents { get; private set; } = null!;
+    public HttpClient Tools { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        await Task.WhenAll(Postgres.InitializeAsync(), Redis.InitializeAsync());
+        await Postgres.CreateDatabaseAsync("agentsdb");
+        await Postgres.CreateDatabaseAsync("toolsdb");
+
+        var agentsPort = ServerProcess.FreeTcpPort();
+        AgentService = new WebApplicationFactory<agents::Program>().WithWebHostBuilder(web =>
+        {
+            web.UseSetting("ConnectionStrings:agentsdb", Postgres.ConnectionString("agentsdb"));
+            web.UseSetting("ConnectionStrings:redis", Redis.ConnectionString);
+            web.UseUrls($"http://127.0.0.1:{agentsPort}");
+        });
+        AgentService.UseKestrel();
+        AgentService.StartServer();
+        Agents = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{agentsPort}") };
+
+        ToolService = new WebApplicationFactory<tools::Program>().WithWebHostBuilder(web =>
+        {
+            web.UseSetting("ConnectionStrings:toolsdb", Postgres.ConnectionString("toolsdb"));
+            web.UseSetting("ConnectionStrings:redis", Redis.ConnectionString);
+            web.UseSetting("services:agents:http:0", $"http://127.0.0.1:{agentsPort}");
+        });
+        Tools = ToolService.CreateClient();
+    }
+
+    /// <summary>Registers an active agent allowed to use the given tools; returns its name.</summary>
+    public async Task<string> CreateAgentAsync(params string[] tools)
+    {
+        var name = $"agent-{Guid.NewGuid():N}"[..24];
+        var response = await Agents.PostAsJsonAsync("/agents", new { name, tools });
+        response.EnsureSuccessStatusCode();
+        return name;
+    }
+
+    public async Task<HttpResponseMessage> InvokeAsync(string tool, string? agent, object arguments) =>
+        await Tools.PostAsJsonAsync($"/tools/{tool}/invoke", new { agent, arguments });
+
+    public async Task DisposeAsync()
+    {
+        await ToolService.DisposeAsync();
+        await AgentService.DisposeAsync();
+        await Task.WhenAll(Postgres.DisposeAsync(), Redis.DisposeAsync());
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ToolServiceCollection : ICollectionFixture<ToolServiceFixture>
+{
+    public const string Name = "ToolService";
+}
+
+internal static class Json
+{
+    public static async Task<JsonElement> ReadJsonAsync(this HttpResponseMessage response) =>
+        await response.Content.ReadFromJsonAsync<JsonElement>();
+
+    public static async Task<JsonElement> AssertProblemAsync(this HttpResponseMessage response, int status, string code)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(status == (int)response.StatusCode, $"expected {status}, got {(int)response.StatusCode}: {body}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = JsonDocument.Parse(body).RootElement;
+        Assert.Equal(code, problem.GetProperty("code").GetString());
+        return problem;
+    }
+}

@@ -15,6 +15,7 @@ app.MapOpenApi();
 app.MapScalarApiReference("/docs");
 app.MapStatusApi();
 app.MapAgentRegistrationApi();
+app.MapTasksApi();
 app.MapReverseProxy();
 app.MapDefaultEndpoints();
 

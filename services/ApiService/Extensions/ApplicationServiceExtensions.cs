@@ -10,7 +10,9 @@ public static class ApplicationServiceExtensions
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddProblemConventions();
-        builder.AddNpgsqlDbContext<TasksDbContext>("tasksdb");
+        // Task writes are explicit transactions fenced by the lease; a transparent retry of one could apply a
+        // change twice, so failures surface and the worker's lease logic decides what happens next.
+        builder.AddNpgsqlDbContext<TasksDbContext>("tasksdb", settings => settings.DisableRetry = true);
         builder.AddRedisClient("redis");
         builder.Services.AddSingleton(TimeProvider.System);
 
@@ -18,6 +20,7 @@ public static class ApplicationServiceExtensions
         builder.Services.AddHttpClient<ToolServiceClient>(http => http.BaseAddress = new("http://tools"));
         builder.Services.AddHttpClient(StatusHttpClient.Name);
         builder.Services.AddSingleton<StatusProbe>();
+        builder.AddTaskExecution();
         builder.Services.AddHostedService<StatusWarmUp>();
 
         builder.Services.AddReverseProxy()

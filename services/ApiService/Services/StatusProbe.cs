@@ -18,7 +18,8 @@ public sealed record SystemStatus(
     IReadOnlyDictionary<string, JsonElement> Counts,
     WorkerStatus Workers);
 
-public sealed record WorkerStatus(string Replica, int ProcessId);
+/// <summary>This replica's task worker: the replica answering is one of possibly several.</summary>
+public sealed record WorkerStatus(string Replica, int ProcessId, int RunningTasks);
 
 /// <summary>
 /// Builds GET /status: every dependency probed in parallel, each with its own short deadline, so the answer
@@ -29,6 +30,7 @@ public sealed class StatusProbe(
     IHttpClientFactory httpClients,
     IServiceScopeFactory scopes,
     IConnectionMultiplexer redis,
+    Tasks.Execution.TaskSignals signals,
     TimeProvider clock)
 {
     public static readonly TimeSpan ProbeTimeout = TimeSpan.FromMilliseconds(800);
@@ -42,7 +44,8 @@ public sealed class StatusProbe(
         var agents = ProbeServiceAsync("agents", cancellationToken);
         var tools = ProbeServiceAsync("tools", cancellationToken);
         var logging = ProbeServiceAsync("logging", cancellationToken);
-        var postgres = TimedAsync(ProbePostgresAsync, cancellationToken);
+        Dictionary<string, int>? taskCounts = null;
+        var postgres = TimedAsync(async ct => taskCounts = await CountTasksAsync(ct), cancellationToken);
         var redisProbe = TimedAsync(async ct => { await redis.GetDatabase().PingAsync().WaitAsync(ct); }, cancellationToken);
         await Task.WhenAll(agents, tools, logging, postgres, redisProbe);
 
@@ -65,9 +68,14 @@ public sealed class StatusProbe(
             counts["tools"] = toolStats;
         }
 
+        if (taskCounts is not null)
+        {
+            counts["tasks"] = JsonSerializer.SerializeToElement(taskCounts);
+        }
+
         var overall = services.Values.All(s => s.Status == "healthy") ? "healthy" : "degraded";
         return new SystemStatus(overall, Version, Math.Round((clock.GetUtcNow() - StartedAt).TotalSeconds, 1), services, counts,
-            new WorkerStatus(Environment.MachineName, Environment.ProcessId));
+            new WorkerStatus(Environment.MachineName, Environment.ProcessId, signals.RunningCount));
     }
 
     /// <summary>A service is healthy when its /health says so; its /internal/stats feeds the counts.</summary>
@@ -84,11 +92,13 @@ public sealed class StatusProbe(
         return (status, stats);
     }
 
-    private async Task ProbePostgresAsync(CancellationToken cancellationToken)
+    /// <summary>Postgres is healthy when it answers; the answer is the task counts by status.</summary>
+    private async Task<Dictionary<string, int>> CountTasksAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TasksDbContext>();
-        await db.Database.ExecuteSqlRawAsync("SELECT 1", cancellationToken);
+        var counts = await db.Tasks.GroupBy(t => t.Status).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
+        return Tasks.Model.TaskStatuses.All.ToDictionary(status => status, status => counts.FirstOrDefault(c => c.Key == status)?.Count ?? 0);
     }
 
     private static async Task<DependencyStatus> TimedAsync(Func<CancellationToken, Task> probe, CancellationToken cancellationToken)

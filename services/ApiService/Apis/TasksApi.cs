@@ -1,0 +1,147 @@
+using System.Text.Json;
+using AgentOrchestration.ApiService.Infrastructure;
+using AgentOrchestration.ApiService.Tasks.Definition;
+using AgentOrchestration.ApiService.Tasks.Execution;
+using AgentOrchestration.ApiService.Tasks.Model;
+using AgentOrchestration.ApiService.Tasks.Submission;
+using AgentOrchestration.ServiceCommon;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using StackExchange.Redis;
+
+namespace AgentOrchestration.ApiService.Apis;
+
+public static class TasksApi
+{
+    public const string CancelChannel = "tasks:cancel";
+
+    public static IEndpointRouteBuilder MapTasksApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/execute-task", ExecuteTask).WithName("ExecuteTask").WithTags("Tasks")
+            .Accepts<JsonElement>("application/json")
+            .Produces<TaskView>()
+            .Produces<TaskView>(StatusCodes.Status202Accepted)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        app.MapGet("/tasks", TaskQueries.ListTasks).WithName("ListTasks").WithTags("Tasks");
+        app.MapGet("/tasks/{id:guid}", GetTask).WithName("GetTask").WithTags("Tasks");
+        app.MapPost("/tasks/{id:guid}/cancel", CancelTask).WithName("CancelTask").WithTags("Tasks");
+        app.MapGet("/schemas/task.json", () => Results.Text(TaskValidator.SchemaText, "application/schema+json"))
+            .WithName("GetTaskSchema").WithTags("Tasks");
+        return app;
+    }
+
+    /// <summary>
+    /// Accepts a task and waits for it within the wait budget (Prefer: wait=N, default 30 s): 200 with the finished
+    /// task, else 202 with Location; Prefer: respond-async answers 202 at once.
+    /// </summary>
+    public static async Task<IResult> ExecuteTask(
+        JsonElement request,
+        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+        [FromHeader(Name = "Prefer")] string? prefer,
+        TaskSubmission submission,
+        TaskWorker worker,
+        TaskSignals signals,
+        TasksDbContext db,
+        TaskOptions options,
+        HttpResponse response,
+        CancellationToken cancellationToken)
+    {
+        if (idempotencyKey is { Length: 0 or > 255 })
+        {
+            return Problems.Validation(new Dictionary<string, string[]> { ["/headers/Idempotency-Key"] = ["The key must be 1 to 255 characters."] });
+        }
+
+        var (respondAsync, wait) = PreferHeader.Parse(prefer, options.DefaultWait, options.MaxWait);
+        var submitted = await submission.SubmitAsync(request, idempotencyKey, cancellationToken);
+        if (submitted.Problem is not null)
+        {
+            return submitted.Problem;
+        }
+
+        var id = submitted.TaskId;
+        var finished = signals.WhenFinished(id);
+        if (!submitted.Replayed)
+        {
+            worker.StartAccepted(id);
+        }
+
+        if (!respondAsync)
+        {
+            await WaitAsync(id, finished, db, wait, cancellationToken);
+        }
+
+        signals.Forget(id);
+        var task = await db.Tasks.AsNoTracking().Include(t => t.Steps).FirstAsync(t => t.Id == id, CancellationToken.None);
+        response.Headers.Location = $"/tasks/{id}";
+        return TaskStatuses.IsTerminal(task.Status)
+            ? TypedResults.Ok(TaskView.From(task))
+            : TypedResults.Json(TaskView.From(task), statusCode: StatusCodes.Status202Accepted);
+    }
+
+    public static async Task<Results<Ok<TaskView>, ProblemHttpResult>> GetTask(Guid id, TasksDbContext db, CancellationToken cancellationToken)
+    {
+        var task = await db.Tasks.AsNoTracking().Include(t => t.Steps).FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
+        return task is null ? Problems.NotFound("Task", id.ToString()) : TypedResults.Ok(TaskView.From(task));
+    }
+
+    /// <summary>Asks the task to stop: its running steps are cancelled and it ends as "cancelled".</summary>
+    public static async Task<Results<Accepted<TaskView>, ProblemHttpResult>> CancelTask(
+        Guid id, TasksDbContext db, TaskSignals signals, IConnectionMultiplexer redis, ILogger<TaskWorker> logger, CancellationToken cancellationToken)
+    {
+        var updated = await db.Tasks.Where(t => t.Id == id && !TaskStatuses.Terminal.Contains(t.Status))
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.CancelRequested, true), cancellationToken);
+        var task = await db.Tasks.AsNoTracking().Include(t => t.Steps).FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
+        if (task is null)
+        {
+            return Problems.NotFound("Task", id.ToString());
+        }
+
+        if (updated == 0)
+        {
+            return Problems.Problem(StatusCodes.Status409Conflict, "task_finished", "The task has already finished.", $"Its status is '{task.Status}'.");
+        }
+
+        // The runner may be on another replica: tell it now; its lease heartbeat would notice within seconds anyway.
+        if (!signals.Cancel(id))
+        {
+            try
+            {
+                await redis.GetSubscriber().PublishAsync(RedisChannel.Literal(CancelChannel), id.ToString());
+            }
+            catch (RedisException ex)
+            {
+                logger.LogWarning(ex, "Could not broadcast the cancel of task {TaskId}", id);
+            }
+        }
+
+        return TypedResults.Accepted($"/tasks/{id}", TaskView.From(task));
+    }
+
+    /// <summary>Waits for the in-process signal, polling the database too in case another replica finishes the task.</summary>
+    private static async Task WaitAsync(Guid id, Task finished, TasksDbContext db, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        budget.CancelAfter(wait);
+        try
+        {
+            while (!finished.IsCompleted)
+            {
+                await Task.WhenAny(finished, Task.Delay(TimeSpan.FromSeconds(1), budget.Token));
+                budget.Token.ThrowIfCancellationRequested();
+                if (!finished.IsCompleted && await db.Tasks.AnyAsync(t => t.Id == id && TaskStatuses.Terminal.Contains(t.Status), budget.Token))
+                {
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The wait budget is spent: answer 202.
+        }
+    }
+}

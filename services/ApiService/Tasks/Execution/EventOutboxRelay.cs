@@ -1,0 +1,86 @@
+using System.Text.Json;
+using AgentOrchestration.ApiService.Infrastructure;
+using AgentOrchestration.ApiService.Tasks.Model;
+using AgentOrchestration.ServiceCommon.Contracts;
+using Microsoft.EntityFrameworkCore;
+using StackExchange.Redis;
+
+namespace AgentOrchestration.ApiService.Tasks.Execution;
+
+/// <summary>
+/// Publishes the outbox of execution events to the Redis stream the LoggingService consumes, in seq order per task,
+/// and marks them published in the same transaction that locked them. If Redis is down the events simply wait in
+/// Postgres; a crash between XADD and the mark publishes them again, which the consumer drops by id.
+/// </summary>
+public sealed class EventOutboxRelay(IServiceScopeFactory scopes, IConnectionMultiplexer redis, TimeProvider clock, ILogger<EventOutboxRelay> logger)
+    : BackgroundService
+{
+    public const int BatchSize = 500;
+    private static readonly TimeSpan Idle = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan AfterFailure = TimeSpan.FromSeconds(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            TimeSpan pause;
+            try
+            {
+                pause = await RelayBatchAsync(stoppingToken) == BatchSize ? TimeSpan.Zero : Idle;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning(ex, "Publishing execution events failed; they stay in the outbox and are retried");
+                pause = AfterFailure;
+            }
+
+            if (pause > TimeSpan.Zero)
+            {
+                try
+                {
+                    await Task.Delay(pause, clock, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private async Task<int> RelayBatchAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TasksDbContext>();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var batch = await db.Events
+            .FromSql($"""
+                SELECT * FROM task_events WHERE published_at IS NULL
+                ORDER BY task_id, seq LIMIT {BatchSize} FOR UPDATE SKIP LOCKED
+                """)
+            .AsNoTracking()
+            .ToListAsync(cancellationToken);
+        if (batch.Count == 0)
+        {
+            return 0;
+        }
+
+        var stream = redis.GetDatabase();
+        var adds = batch.Select(e => stream.StreamAddAsync(ExecutionEventStream.Name, ExecutionEventStream.Field,
+            JsonSerializer.Serialize(ToContract(e), JsonSerializerOptions.Web))).ToList();
+        await Task.WhenAll(adds);
+
+        var ids = batch.Select(e => e.Id).ToList();
+        var now = clock.GetUtcNow();
+        await db.Events.Where(e => ids.Contains(e.Id)).ExecuteUpdateAsync(s => s.SetProperty(e => e.PublishedAt, now), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return batch.Count;
+    }
+
+    private static ExecutionEvent ToContract(ExecutionEventRecord e) => new(
+        e.Id, e.TaskId, e.StepId, e.Seq, e.At, e.Level, e.Type, e.Message, e.Data?.RootElement.Clone(), e.AgentName, e.TraceId);
+}

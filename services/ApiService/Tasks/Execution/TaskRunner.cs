@@ -1,0 +1,217 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json;
+using AgentOrchestration.ApiService.Infrastructure;
+using AgentOrchestration.ApiService.Tasks.Definition;
+using AgentOrchestration.ApiService.Tasks.Model;
+using Microsoft.EntityFrameworkCore;
+
+namespace AgentOrchestration.ApiService.Tasks.Execution;
+
+/// <summary>
+/// Executes one task this replica holds the lease on: steps whose dependencies are done run in parallel; a failed
+/// step (after its retries) fails the task and skips what has not started, unless it may continue on error; the
+/// deadline and cancellation stop running steps. A task resumed after a replica died skips steps that succeeded.
+/// </summary>
+public sealed class TaskRunner(
+    IServiceScopeFactory scopes,
+    StepExecutor steps,
+    TaskSignals signals,
+    TaskMetrics metrics,
+    TaskOptions options,
+    TimeProvider clock,
+    ILogger<TaskRunner> logger)
+{
+    public async Task RunAsync(Guid taskId, CancellationToken stopping)
+    {
+        var task = await LoadAsync(taskId, stopping);
+        if (task is null || TaskStatuses.IsTerminal(task.Status))
+        {
+            signals.Finished(taskId);
+            return;
+        }
+
+        var definition = TaskDefinition.FromDocument(task.Definition);
+        var traceId = ActivityContext.TryParse(task.TraceParent, null, out var parent) ? parent.TraceId.ToHexString() : null;
+        using var activity = TaskMetrics.Activity.StartActivity("task", ActivityKind.Internal, parent);
+        activity?.SetTag("task.id", taskId);
+        activity?.SetTag("agent.name", task.AgentName);
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["TaskId"] = taskId, ["Agent"] = task.AgentName });
+
+        var journal = new TaskJournal(taskId, task.AgentName, traceId, task.LastSeq, scopes, options, clock);
+        using var cancel = new CancellationTokenSource();
+        using var deadline = new CancellationTokenSource();
+        using var leaseLost = new CancellationTokenSource();
+        using var all = CancellationTokenSource.CreateLinkedTokenSource(stopping, cancel.Token, deadline.Token, leaseLost.Token);
+        if (task.DeadlineAt is { } at)
+        {
+            deadline.CancelAfter(at - clock.GetUtcNow() is { TotalMilliseconds: > 0 } left ? left : TimeSpan.Zero);
+        }
+
+        if (task.CancelRequested)
+        {
+            await cancel.CancelAsync();
+        }
+
+        signals.Running(taskId, cancel);
+        using var heartbeat = new CancellationTokenSource();
+        var heartbeatLoop = HeartbeatAsync(journal, cancel, leaseLost, heartbeat.Token);
+        try
+        {
+            var states = new ConcurrentDictionary<string, StepState>(task.Steps.ToDictionary(s => s.StepId, StepState.Resume));
+            if (task.Status == TaskStatuses.Queued)
+            {
+                await journal.WriteAsync(
+                    (db, now) => db.Tasks.Where(t => t.Id == taskId).ExecuteUpdateAsync(s => s
+                        .SetProperty(t => t.Status, TaskStatuses.Running).SetProperty(t => t.StartedAt, now)),
+                    new PendingEvent(EventTypes.TaskStarted, "info", $"Task started by agent '{task.AgentName}'.",
+                        Data: new { steps = definition.Steps.Count }));
+            }
+
+            var failure = await RunStepsAsync(definition, task.AgentName, journal, states, all.Token, stopping);
+            await FinishAsync(definition, journal, states, failure, cancel.IsCancellationRequested, deadline.IsCancellationRequested);
+        }
+        catch (LeaseLostException)
+        {
+            logger.LogWarning("Task {TaskId} was taken over by another replica; stopping here", taskId);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Shutting down: the lease lapses and another replica resumes the task.
+        }
+        finally
+        {
+            await heartbeat.CancelAsync();
+            await heartbeatLoop;
+            signals.NotRunning(taskId);
+        }
+    }
+
+    /// <summary>Runs the DAG; returns the first step failure that fails the task, or null.</summary>
+    private async Task<string?> RunStepsAsync(TaskDefinition definition, string agent, TaskJournal journal,
+        ConcurrentDictionary<string, StepState> states, CancellationToken cancellationToken, CancellationToken stopping)
+    {
+        var running = new Dictionary<string, Task>();
+        string? failure = null;
+        while (true)
+        {
+            if (failure is null && !cancellationToken.IsCancellationRequested)
+            {
+                foreach (var step in definition.Steps.Where(s => states[s.Id].Status == StepStatuses.Pending && !running.ContainsKey(s.Id)))
+                {
+                    var dependencies = step.DependsOn.Select(d => (Definition: definition.Step(d), State: states[d])).ToList();
+                    if (dependencies.Any(d => !StepStatuses.IsDone(d.State.Status)) || running.Count >= options.MaxParallelSteps)
+                    {
+                        continue;
+                    }
+
+                    if (dependencies.Any(d => d.State.Status != StepStatuses.Succeeded
+                                              && !(d.State.Status == StepStatuses.Failed && d.Definition.ContinueOnError)))
+                    {
+                        await SkipAsync(journal, states, step.Id, "a step it depends on did not succeed");
+                        continue;
+                    }
+
+                    running[step.Id] = steps.RunAsync(definition, step, agent, journal, states, cancellationToken, stopping);
+                }
+            }
+
+            if (running.Count == 0)
+            {
+                break;
+            }
+
+            var done = await Task.WhenAny(running.Values);
+            var id = running.First(r => r.Value == done).Key;
+            running.Remove(id);
+            await done; // surfaces LeaseLostException
+            if (states[id].Status == StepStatuses.Failed && !definition.Step(id).ContinueOnError)
+            {
+                failure ??= $"Step '{id}' failed.";
+            }
+        }
+
+        // Shutting down is not the task's end: leave what is left for the replica that resumes it.
+        stopping.ThrowIfCancellationRequested();
+        foreach (var step in definition.Steps.Where(s => states[s.Id].Status == StepStatuses.Pending))
+        {
+            await SkipAsync(journal, states, step.Id, failure is not null ? "the task failed" : "the task stopped");
+        }
+
+        return failure;
+    }
+
+    private static async Task SkipAsync(TaskJournal journal, ConcurrentDictionary<string, StepState> states, string stepId, string reason)
+    {
+        await journal.WriteAsync(
+            (db, now) => db.Steps.Where(s => s.TaskId == journal.TaskId && s.StepId == stepId).ExecuteUpdateAsync(s => s
+                .SetProperty(x => x.Status, StepStatuses.Skipped).SetProperty(x => x.FinishedAt, now)),
+            new PendingEvent(EventTypes.StepSkipped, "info", $"Step '{stepId}' was skipped: {reason}.", stepId));
+        states[stepId].Status = StepStatuses.Skipped;
+    }
+
+    private async Task FinishAsync(TaskDefinition definition, TaskJournal journal, IReadOnlyDictionary<string, StepState> states,
+        string? failure, bool cancelled, bool timedOut)
+    {
+        var (status, type, level, message) = (cancelled, timedOut, failure) switch
+        {
+            (true, _, _) => (TaskStatuses.Cancelled, EventTypes.TaskCancelled, "warning", "Task cancelled."),
+            (_, true, _) => (TaskStatuses.TimedOut, EventTypes.TaskTimedOut, "error", $"Task passed its deadline of {definition.TimeoutMs} ms."),
+            (_, _, { } f) => (TaskStatuses.Failed, EventTypes.TaskFailed, "error", $"Task failed: {f}"),
+            _ => (TaskStatuses.Succeeded, EventTypes.TaskSucceeded, "info", "Task succeeded."),
+        };
+        var result = status == TaskStatuses.Succeeded ? StepState.Result(definition, states) : (JsonElement?)null;
+        var error = status == TaskStatuses.Succeeded ? null : message;
+        await journal.WriteAsync(
+            (db, now) => db.Tasks.Where(t => t.Id == journal.TaskId).ExecuteUpdateAsync(s => s
+                .SetProperty(t => t.Status, status)
+                .SetProperty(t => t.FinishedAt, now)
+                .SetProperty(t => t.Result, result is { } r ? JsonDocument.Parse(r.GetRawText()) : null)
+                .SetProperty(t => t.Error, error)
+                .SetProperty(t => t.LeaseOwner, (string?)null)),
+            new PendingEvent(type, level, message, Data: new { status, result }));
+        metrics.TaskFinished(status);
+        signals.Finished(journal.TaskId);
+        logger.LogInformation("Task {TaskId} finished: {Status}", journal.TaskId, status);
+    }
+
+    /// <summary>Renews the lease; notices a cancel requested on another replica, and a lease lost to a takeover.</summary>
+    private async Task HeartbeatAsync(TaskJournal journal, CancellationTokenSource cancel, CancellationTokenSource leaseLost, CancellationToken stop)
+    {
+        var period = options.LeaseDuration / 3;
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(period, clock, stop);
+                var (owned, cancelRequested) = await journal.RenewLeaseAsync(stop);
+                if (!owned)
+                {
+                    await leaseLost.CancelAsync();
+                    return;
+                }
+
+                if (cancelRequested)
+                {
+                    await cancel.CancelAsync();
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // Postgres may be restarting; the lease outlives a few missed renewals.
+                logger.LogWarning(ex, "Renewing the lease of task {TaskId} failed", journal.TaskId);
+            }
+        }
+    }
+
+    private async Task<TaskRecord?> LoadAsync(Guid taskId, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TasksDbContext>();
+        return await db.Tasks.AsNoTracking().Include(t => t.Steps).FirstOrDefaultAsync(t => t.Id == taskId, cancellationToken);
+    }
+}

@@ -1,0 +1,183 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
+using AgentOrchestration.ApiService.Infrastructure;
+using AgentOrchestration.ApiService.Tasks.Definition;
+using AgentOrchestration.ApiService.Tasks.Execution;
+using AgentOrchestration.ApiService.Tasks.Model;
+using AgentOrchestration.ServiceCommon;
+using AgentOrchestration.ServiceCommon.Contracts;
+using Json.Schema;
+using Microsoft.EntityFrameworkCore;
+
+namespace AgentOrchestration.ApiService.Tasks.Submission;
+
+/// <summary>An accepted task, or the problem that stopped it.</summary>
+public sealed record Submitted(Guid TaskId, bool Replayed, IResult? Problem);
+
+/// <summary>
+/// POST /execute-task before anything runs: the task is checked (schema and DAG 400, agent 404/409, tools 403,
+/// literal arguments 422), then stored with its steps and its task.queued event in one transaction. Only after
+/// that commit is it acknowledged; the replica holds the lease and starts it at once.
+/// </summary>
+public sealed class TaskSubmission(
+    TasksDbContext db, TaskValidator validator, HttpClient agents, ToolCatalog tools, TaskOptions options, TimeProvider clock)
+{
+    public const string IdempotencyKeyReused = "idempotency_key_reused";
+
+    public async Task<Submitted> SubmitAsync(JsonElement request, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        var validation = validator.Validate(request);
+        if (validation.Task is not { } task)
+        {
+            return Fail(Problems.Validation(validation.Errors));
+        }
+
+        var hash = Convert.ToHexString(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request)));
+        if (idempotencyKey is not null && await ReplayAsync(idempotencyKey, hash, cancellationToken) is { } replay)
+        {
+            return replay;
+        }
+
+        var agent = await FindAgentAsync(task.Agent, cancellationToken);
+        if (agent is null)
+        {
+            return Fail(Problems.NotFound("Agent", task.Agent));
+        }
+
+        if (agent.Status != AgentStatus.Active)
+        {
+            return Fail(Problems.Problem(StatusCodes.Status409Conflict, "agent_inactive", "The agent is inactive.",
+                $"Agent '{agent.Name}' must be active to execute tasks."));
+        }
+
+        if (await CheckToolsAsync(task, agent, cancellationToken) is { } toolProblem)
+        {
+            return Fail(toolProblem);
+        }
+
+        var record = NewRecord(task, agent, idempotencyKey, hash);
+        db.Tasks.Add(record);
+        db.Events.Add(new ExecutionEventRecord
+        {
+            Id = Guid.CreateVersion7(record.CreatedAt), TaskId = record.Id, Seq = 1, At = record.CreatedAt, Level = "info",
+            Type = EventTypes.TaskQueued, Message = $"Task queued for agent '{agent.Name}'.", AgentName = agent.Name,
+            TraceId = Activity.Current?.TraceId.ToHexString(),
+            Data = JsonSerializer.SerializeToDocument(new { steps = task.Steps.Select(s => new { s.Id, s.Tool, s.DependsOn }) }, JsonSerializerOptions.Web),
+        });
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex) when (idempotencyKey is not null && ex.IsUniqueViolation(out _))
+        {
+            // The same key raced in on another request: answer with the task it created.
+            db.ChangeTracker.Clear();
+            return await ReplayAsync(idempotencyKey, hash, cancellationToken) ?? throw new InvalidOperationException("Idempotency race without a winner.");
+        }
+
+        return new Submitted(record.Id, false, null);
+    }
+
+    private TaskRecord NewRecord(TaskDefinition task, AgentResponse agent, string? idempotencyKey, string hash)
+    {
+        var now = clock.GetUtcNow();
+        var id = Guid.CreateVersion7(now);
+        return new TaskRecord
+        {
+            Id = id,
+            AgentId = agent.Id,
+            AgentName = agent.Name,
+            Status = TaskStatuses.Queued,
+            Definition = task.ToDocument(),
+            CreatedAt = now,
+            DeadlineAt = task.TimeoutMs is { } ms ? now.AddMilliseconds(ms) : null,
+            TraceParent = Activity.Current?.Id,
+            IdempotencyKey = idempotencyKey,
+            RequestHash = hash,
+            // This replica runs it at once; if it dies first, the lease lapses and another one takes over.
+            LeaseOwner = options.ReplicaId,
+            LeaseExpiresAt = now + options.LeaseDuration,
+            LastSeq = 1,
+            Steps = task.Steps.Select((s, i) => new TaskStepRecord { TaskId = id, StepId = s.Id, Ordinal = i, Tool = s.Tool }).ToList(),
+        };
+    }
+
+    private async Task<Submitted?> ReplayAsync(string key, string hash, CancellationToken cancellationToken)
+    {
+        var existing = await db.Tasks.AsNoTracking().Where(t => t.IdempotencyKey == key)
+            .Select(t => new { t.Id, t.RequestHash }).FirstOrDefaultAsync(cancellationToken);
+        if (existing is null)
+        {
+            return null;
+        }
+
+        return existing.RequestHash == hash
+            ? new Submitted(existing.Id, true, null)
+            : Fail(Problems.Problem(StatusCodes.Status422UnprocessableEntity, IdempotencyKeyReused,
+                "The Idempotency-Key was already used with a different task.", $"Key '{key}' belongs to task {existing.Id}."));
+    }
+
+    private async Task<AgentResponse?> FindAgentAsync(string idOrName, CancellationToken cancellationToken)
+    {
+        using var response = await agents.GetAsync($"/agents/{Uri.EscapeDataString(idOrName)}", cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<AgentResponse>(JsonSerializerOptions.Web, cancellationToken);
+    }
+
+    /// <summary>403 for tools the agent may not use; 422 for unknown tools or literal arguments against a schema.</summary>
+    private async Task<IResult?> CheckToolsAsync(TaskDefinition task, AgentResponse agent, CancellationToken cancellationToken)
+    {
+        var forbidden = task.Steps.Select(s => s.Tool).Distinct().Where(t => !agent.Tools.Contains(t)).ToList();
+        if (forbidden.Count > 0)
+        {
+            return Problems.Problem(StatusCodes.Status403Forbidden, "tool_not_allowed", "The agent may not use some of these tools.",
+                $"Agent '{agent.Name}' does not list: {string.Join(", ", forbidden)}.",
+                new Dictionary<string, object?> { ["tools"] = forbidden });
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        var unknown = new List<string>();
+        for (var i = 0; i < task.Steps.Count; i++)
+        {
+            var step = task.Steps[i];
+            var (exists, schema) = await tools.GetAsync(step.Tool, cancellationToken);
+            if (!exists)
+            {
+                unknown.Add(step.Tool);
+                continue;
+            }
+
+            // With templates the arguments are only known at run time; the ToolService checks them then.
+            if (schema is not null && !Templates.ContainsTemplate(step.Arguments))
+            {
+                var result = schema.Evaluate(step.Arguments, new EvaluationOptions { OutputFormat = OutputFormat.List });
+                foreach (var detail in result.IsValid ? [] : result.Details ?? [])
+                {
+                    foreach (var (_, message) in detail.Errors ?? new Dictionary<string, string>())
+                    {
+                        errors[$"/steps/{i}/arguments{detail.InstanceLocation}"] = [message.Contains("false schema") ? "This property is not allowed." : message];
+                    }
+                }
+            }
+        }
+
+        if (unknown.Count > 0)
+        {
+            return Problems.Problem(StatusCodes.Status422UnprocessableEntity, "unknown_tools", "Some tools are not registered.",
+                $"Unknown tools: {string.Join(", ", unknown.Distinct())}.", new Dictionary<string, object?> { ["unknownTools"] = unknown.Distinct().ToList() });
+        }
+
+        return errors.Count == 0 ? null : Problems.Problem(StatusCodes.Status422UnprocessableEntity, "invalid_arguments",
+            "Some step arguments do not match their tool's input schema.", null, new Dictionary<string, object?> { ["errors"] = errors });
+    }
+
+    private static Submitted Fail(IResult problem) => new(Guid.Empty, false, problem);
+}

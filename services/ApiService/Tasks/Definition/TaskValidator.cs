@@ -110,6 +110,12 @@ public sealed class TaskValidator(int maxSteps)
             }
         }
 
+        // The graph checks below need unique ids; duplicates are already reported.
+        if (index.Count != task.Steps.Count)
+        {
+            return;
+        }
+
         if (TaskGraph.FindCycle(task) is { } cycle)
         {
             add("/steps", $"The steps form a cycle: {string.Join(" → ", cycle)}.");

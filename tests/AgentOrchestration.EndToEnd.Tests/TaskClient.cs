@@ -1,0 +1,56 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace AgentOrchestration.EndToEnd.Tests;
+
+internal static class TaskClient
+{
+    /// <summary>Registers an agent that may use the given tools; returns its name.</summary>
+    public static async Task<string> RegisterAgentAsync(this HttpClient api, params string[] tools)
+    {
+        var name = Json.UniqueName("tasker");
+        var response = await api.PostAsJsonAsync("/register-agent", new { name, tools });
+        Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+        return name;
+    }
+
+    public static Task<HttpResponseMessage> ExecuteAsync(this HttpClient api, string json, string? prefer = null, string? idempotencyKey = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/execute-task") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        if (prefer is not null)
+        {
+            request.Headers.Add("Prefer", prefer);
+        }
+
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
+        return api.SendAsync(request);
+    }
+
+    /// <summary>Polls GET /tasks/{id} until the predicate holds (bounded); returns the last body.</summary>
+    public static async Task<JsonElement> WaitForTaskAsync(this HttpClient api, Guid id, Func<JsonElement, bool> until, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            var task = await (await api.GetAsync($"/tasks/{id}")).ReadJsonAsync();
+            if (until(task))
+            {
+                return task;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"task never reached the expected state: {task}");
+            await Task.Delay(200);
+        }
+    }
+
+    public static bool IsTerminal(JsonElement task) =>
+        task.GetProperty("status").GetString() is "succeeded" or "failed" or "cancelled" or "timed_out";
+
+    public static JsonElement Step(this JsonElement task, string id) =>
+        task.GetProperty("steps").EnumerateArray().First(s => s.GetProperty("id").GetString() == id);
+}

@@ -1,0 +1,48 @@
+using AgentOrchestration.LoggingService.Events;
+using AgentOrchestration.ServiceCommon.Contracts;
+
+namespace AgentOrchestration.LoggingService.Apis;
+
+/// <summary>GET /logs/stream?agent=&amp;level=: every task's events as they are stored, for the dashboard's live view.</summary>
+public static class LiveFeed
+{
+    public static async Task<IResult?> StreamAsync(string? agent, string? level, HttpResponse response, EventBroadcaster broadcaster,
+        CancellationToken cancellationToken)
+    {
+        if (level is not null && !EventStore.Levels.Contains(level))
+        {
+            return ServiceCommon.Problems.Validation(new Dictionary<string, string[]>
+            {
+                ["/query/level"] = [$"level must be one of {string.Join(", ", EventStore.Levels)}."],
+            });
+        }
+
+        var agentName = agent?.ToLowerInvariant();
+        var minimum = level is null ? 0 : EventStore.Severity(level);
+        using var subscription = broadcaster.Subscribe(e =>
+            (agentName is null || e.Agent == agentName) && EventStore.Severity(e.Level) >= minimum);
+        ServerSentEvents.Begin(response);
+        await response.Body.FlushAsync(cancellationToken);
+        try
+        {
+            while (true)
+            {
+                using var heartbeat = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                heartbeat.CancelAfter(ServerSentEvents.HeartbeatInterval);
+                try
+                {
+                    var e = await subscription.Reader.ReadAsync(heartbeat.Token);
+                    await ServerSentEvents.WriteAsync(response, e, $"{e.TaskId}:{e.Seq}", cancellationToken);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    await ServerSentEvents.HeartbeatAsync(response, cancellationToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return null; // the client went away
+        }
+    }
+}

@@ -7,8 +7,11 @@ namespace AgentOrchestration.LoggingService.Apis;
 public static class LiveFeed
 {
     public static async Task<IResult?> StreamAsync(string? agent, string? level, HttpResponse response, EventBroadcaster broadcaster,
-        CancellationToken cancellationToken)
+        IHostApplicationLifetime lifetime, CancellationToken requestAborted)
     {
+        // End the stream when the service stops, so a restart is not held up by open connections.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, lifetime.ApplicationStopping);
+        var cancellationToken = stopping.Token;
         if (level is not null && !EventStore.Levels.Contains(level))
         {
             return ServiceCommon.Problems.Validation(new Dictionary<string, string[]>

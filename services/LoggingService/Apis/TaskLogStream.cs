@@ -14,8 +14,11 @@ public static class TaskLogStream
     private const int PageSize = 1000;
 
     public static async Task StreamAsync(Guid taskId, int? after, HttpRequest request, HttpResponse response,
-        EventStore store, EventBroadcaster broadcaster, CancellationToken cancellationToken)
+        EventStore store, EventBroadcaster broadcaster, IHostApplicationLifetime lifetime, CancellationToken requestAborted)
     {
+        // End streams when the service stops, so a restart is not held up by open connections; clients resume.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, lifetime.ApplicationStopping);
+        var cancellationToken = stopping.Token;
         var last = int.TryParse(request.Headers["Last-Event-ID"], out var resumeAt) ? resumeAt : after ?? 0;
         using var subscription = broadcaster.Subscribe(e => e.TaskId == taskId);
         ServerSentEvents.Begin(response);

@@ -9,13 +9,14 @@ namespace AgentOrchestration.ApiService.Tasks.Execution;
 
 /// <summary>
 /// Publishes the outbox of execution events to the Redis stream the LoggingService consumes, in seq order per task,
-/// and marks them published in the same transaction that locked them. If Redis is down the events simply wait in
+/// and marks them published in the same transaction that locked them (one relay runs at a time across replicas). If Redis is down the events simply wait in
 /// Postgres; a crash between XADD and the mark publishes them again, which the consumer drops by id.
 /// </summary>
 public sealed class EventOutboxRelay(IServiceScopeFactory scopes, IConnectionMultiplexer redis, TimeProvider clock, ILogger<EventOutboxRelay> logger)
     : BackgroundService
 {
     public const int BatchSize = 500;
+    private const long RelayLockKey = 0x5245_4C41_5900; // "RELAY"
     private static readonly TimeSpan Idle = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan AfterFailure = TimeSpan.FromSeconds(1);
 
@@ -57,10 +58,19 @@ public sealed class EventOutboxRelay(IServiceScopeFactory scopes, IConnectionMul
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TasksDbContext>();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // One relay at a time across replicas: two relaying side by side could publish a task's seq 5 before its
+        // seq 4. The lock is released with the transaction.
+        var mine = await db.Database.SqlQuery<bool>($"SELECT pg_try_advisory_xact_lock({RelayLockKey}) AS \"Value\"")
+            .SingleAsync(cancellationToken);
+        if (!mine)
+        {
+            return 0;
+        }
+
         var batch = await db.Events
             .FromSql($"""
                 SELECT * FROM task_events WHERE published_at IS NULL
-                ORDER BY task_id, seq LIMIT {BatchSize} FOR UPDATE SKIP LOCKED
+                ORDER BY task_id, seq LIMIT {BatchSize} FOR UPDATE
                 """)
             .AsNoTracking()
             .ToListAsync(cancellationToken);

@@ -71,22 +71,9 @@ public static class AgentRegistrationApi
         ToolServiceClient tools,
         CancellationToken cancellationToken)
     {
-        var errors = AgentRules.Validate(request);
-        if (errors.Count > 0)
+        if (await RejectAsync(AgentRules.Validate(request), request.Tools, tools, cancellationToken) is { } rejected)
         {
-            return Problems.Validation(errors);
-        }
-
-        try
-        {
-            if (await tools.CheckToolsExistAsync(request.Tools, cancellationToken) is { } unknown)
-            {
-                return unknown;
-            }
-        }
-        catch (HttpRequestException)
-        {
-            return ToolChecks.Unavailable("ToolService");
+            return rejected;
         }
 
         return new RelayedResult(await agents.UpdateAsync(idOrName, request, ifMatch, cancellationToken));
@@ -97,22 +84,9 @@ public static class AgentRegistrationApi
         CreateAgentRequest request, string? idempotencyKey, AgentServiceClient agents, ToolServiceClient tools,
         CancellationToken cancellationToken)
     {
-        var errors = AgentRules.Validate(request);
-        if (errors.Count > 0)
+        if (await RejectAsync(AgentRules.Validate(request), request.Tools, tools, cancellationToken) is { } rejected)
         {
-            return Problems.Validation(errors);
-        }
-
-        try
-        {
-            if (await tools.CheckToolsExistAsync(request.Tools, cancellationToken) is { } unknown)
-            {
-                return unknown;
-            }
-        }
-        catch (HttpRequestException)
-        {
-            return ToolChecks.Unavailable("ToolService");
+            return rejected;
         }
 
         try
@@ -122,6 +96,25 @@ public static class AgentRegistrationApi
         catch (HttpRequestException)
         {
             return ToolChecks.Unavailable("AgentService");
+        }
+    }
+
+    /// <summary>400 for invalid fields, else 422 for unknown tools (503 when the ToolService cannot say), else null.</summary>
+    private static async Task<IResult?> RejectAsync(
+        Dictionary<string, string[]> errors, IReadOnlyList<string>? toolNames, ToolServiceClient tools, CancellationToken cancellationToken)
+    {
+        if (errors.Count > 0)
+        {
+            return Problems.Validation(errors);
+        }
+
+        try
+        {
+            return await tools.CheckToolsExistAsync(toolNames, cancellationToken);
+        }
+        catch (HttpRequestException)
+        {
+            return ToolChecks.Unavailable("ToolService");
         }
     }
 }

@@ -24,6 +24,7 @@ public static class TaskServiceExtensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TaskWorker>());
         builder.Services.AddHostedService<EventOutboxRelay>();
         builder.Services.AddHostedService<TaskCancelListener>();
+        builder.Services.AddHostedService<QueueDepthSampler>();
 
         builder.Services.AddHttpClient<TaskSubmission>(http => http.BaseAddress = new("http://agents"));
         builder.Services.AddHttpClient<ToolCatalog>(http => http.BaseAddress = new("http://tools"));

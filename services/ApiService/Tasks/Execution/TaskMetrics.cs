@@ -18,7 +18,12 @@ public sealed class TaskMetrics
         _stepDuration = meter.CreateHistogram<double>("agent_orchestration.step.duration", unit: "ms", description: "Time from a step's start to its end.");
         meter.CreateObservableGauge("agent_orchestration.tasks.running", () => signals.RunningCount,
             description: "Tasks this replica is executing (its share of the queue being worked on).");
+        meter.CreateObservableGauge("agent_orchestration.tasks.queued", () => QueueDepth,
+            description: "Tasks accepted but not yet started, across all replicas (sampled).");
     }
+
+    /// <summary>Set by <see cref="QueueDepthSampler"/>: a gauge callback must not query the database itself.</summary>
+    public long QueueDepth { get; set; }
 
     public void TaskFinished(string status) => _tasks.Add(1, new KeyValuePair<string, object?>("status", status));
 

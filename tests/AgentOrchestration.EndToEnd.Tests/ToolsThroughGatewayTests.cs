@@ -46,6 +46,37 @@ public sealed class ToolsThroughGatewayTests(AppHostFixture fixture) : IAsyncLif
     }
 
     [Fact]
+    public async Task ProgressNotificationsOfAnMcpToolBecomeStepProgressEvents()
+    {
+        var source = $"pr{Guid.NewGuid():N}"[..10];
+        Assert.Equal(HttpStatusCode.Created, (await Api.PostAsJsonAsync("/tool-sources", new { name = source, url = _mcpServer.Url })).StatusCode);
+        var tool = $"{source}.trigger-long-running-operation";
+        var agent = await Api.RegisterAgentAsync(tool);
+
+        var task = await (await Api.ExecuteAsync($$$"""
+            { "agent": "{{{agent}}}", "tool": "{{{tool}}}", "arguments": { "duration": 0.4, "steps": 4 } }
+            """)).ReadJsonAsync();
+        Assert.Equal("succeeded", task.GetProperty("status").GetString());
+
+        var id = task.GetProperty("id").GetGuid();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        List<System.Text.Json.JsonElement> progress;
+        do
+        {
+            await Task.Delay(200);
+            var events = await Api.GetFromJsonAsync<List<System.Text.Json.JsonElement>>($"/tasks/{id}/logs");
+            progress = events!.Where(e => e.GetProperty("type").GetString() == "step.progress").ToList();
+        }
+        while (progress.Count < 3 && DateTime.UtcNow < deadline);
+
+        // The last notification may trail the result (see the ToolService test); the others arrive in order.
+        var values = progress.Select(e => e.GetProperty("data").GetProperty("progress").GetDouble()).ToList();
+        Assert.True(values.Count >= 3, $"expected step.progress events, got {values.Count}");
+        Assert.Equal(Enumerable.Range(1, values.Count).Select(i => (double)i), values);
+        Assert.All(progress, e => Assert.Equal("main", e.GetProperty("stepId").GetString()));
+    }
+
+    [Fact]
     public async Task AnMcpClientPointedAtTheGatewayListsAndCallsTools()
     {
         var transport = new HttpClientTransport(new HttpClientTransportOptions

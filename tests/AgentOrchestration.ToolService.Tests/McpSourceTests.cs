@@ -40,6 +40,34 @@ public sealed class McpSourceTests(ToolServiceFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AStreamedInvocationPassesOnTheToolsProgressBeforeTheResult()
+    {
+        var source = SourceName("prog");
+        Assert.Equal(HttpStatusCode.Created, (await fixture.Tools.PostAsJsonAsync("/tool-sources", new { name = source, url = _everything.Url })).StatusCode);
+        var tool = $"{source}.trigger-long-running-operation";
+        var agent = await fixture.CreateAgentAsync(tool);
+
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/tools/{tool}/invoke")
+        {
+            Content = JsonContent.Create(new { agent, arguments = new { duration = 0.4, steps = 4 } }),
+        };
+        request.Headers.Accept.ParseAdd("application/x-ndjson");
+        var response = await fixture.Tools.SendAsync(request);
+
+        Assert.Equal("application/x-ndjson", response.Content.Headers.ContentType?.MediaType);
+        var lines = (await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement).ToList();
+        var progress = lines.Where(l => l.GetProperty("progress").ValueKind == System.Text.Json.JsonValueKind.Object).ToList();
+        // The MCP client may hand over the last notification after the call's result; the earlier ones come in order.
+        var values = progress.Select(p => p.GetProperty("progress").GetProperty("progress").GetDouble()).ToList();
+        Assert.True(values.Count >= 3, $"expected the tool's progress before its result, got {values.Count} lines");
+        Assert.Equal(Enumerable.Range(1, values.Count).Select(i => (double)i), values);
+        Assert.Equal(4.0, progress[0].GetProperty("progress").GetProperty("total").GetDouble());
+        var result = lines[^1].GetProperty("result");
+        Assert.False(result.GetProperty("isError").GetBoolean(), result.ToString());
+    }
+
+    [Fact]
     public async Task ArgumentsOfAnMcpToolAreCheckedAgainstItsSchema()
     {
         var source = SourceName("every");

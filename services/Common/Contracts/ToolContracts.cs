@@ -19,3 +19,15 @@ public sealed record InvokeToolResponse(
     long DurationMs,
     int Attempts,
     bool Truncated = false);
+
+/// <summary>
+/// Progress a tool reported during a call (an MCP progress notification). With <c>Accept: application/x-ndjson</c>
+/// the invoke endpoint streams these as <c>{"progress":…}</c> lines before the final <c>{"result":…}</c> line.
+/// </summary>
+public sealed record ToolProgress(double Progress, double? Total, string? Message);
+
+/// <summary>One line of a streamed invocation: either progress or the final result.</summary>
+public sealed record InvocationLine(ToolProgress? Progress, InvokeToolResponse? Result)
+{
+    public const string MediaType = "application/x-ndjson";
+}

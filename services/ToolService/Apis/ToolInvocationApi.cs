@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Threading.Channels;
 using AgentOrchestration.ServiceCommon;
 using AgentOrchestration.ServiceCommon.Contracts;
 using AgentOrchestration.ToolService.Invocation;
@@ -9,10 +11,11 @@ public static class ToolInvocationApi
     /// <summary>
     /// Calls a tool as an agent. 200 whenever the tool ran, even if it failed (isError); 4xx when the call was not
     /// allowed to run: unknown tool or agent 404, inactive agent or disabled tool 409, tool not granted 403,
-    /// arguments against the schema 422.
+    /// arguments against the schema 422. With <c>Accept: application/x-ndjson</c> the answer streams the tool's
+    /// progress as it happens, then the result.
     /// </summary>
     public static async Task<IResult> InvokeTool(
-        string name, InvokeToolRequest request, ToolCallGate gate, ToolInvoker invoker, CancellationToken cancellationToken)
+        string name, InvokeToolRequest request, ToolCallGate gate, ToolInvoker invoker, HttpContext http, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.Agent))
         {
@@ -25,6 +28,39 @@ public static class ToolInvocationApi
             return decision.Problem;
         }
 
-        return TypedResults.Ok(await invoker.InvokeAsync(decision.Tool!, decision.Arguments, cancellationToken));
+        if (!http.Request.Headers.Accept.ToString().Contains(InvocationLine.MediaType, StringComparison.OrdinalIgnoreCase))
+        {
+            return TypedResults.Ok(await invoker.InvokeAsync(decision.Tool!, decision.Arguments, cancellationToken));
+        }
+
+        await StreamAsync(http.Response, invoker, decision, cancellationToken);
+        return Results.Empty;
+    }
+
+    private static async Task StreamAsync(HttpResponse response, ToolInvoker invoker, GateDecision decision, CancellationToken cancellationToken)
+    {
+        response.ContentType = InvocationLine.MediaType;
+        var lines = Channel.CreateUnbounded<InvocationLine>(new UnboundedChannelOptions { SingleReader = true });
+        var call = Task.Run(async () =>
+        {
+            try
+            {
+                var result = await invoker.InvokeAsync(decision.Tool!, decision.Arguments, cancellationToken,
+                    progress => lines.Writer.TryWrite(new InvocationLine(progress, null)));
+                lines.Writer.TryWrite(new InvocationLine(null, result));
+            }
+            finally
+            {
+                lines.Writer.TryComplete();
+            }
+        }, cancellationToken);
+
+        await foreach (var line in lines.Reader.ReadAllAsync(cancellationToken))
+        {
+            await response.WriteAsync(JsonSerializer.Serialize(line, JsonSerializerOptions.Web) + "\n", cancellationToken);
+            await response.Body.FlushAsync(cancellationToken);
+        }
+
+        await call;
     }
 }

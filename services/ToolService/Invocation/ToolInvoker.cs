@@ -21,7 +21,8 @@ public sealed class ToolInvoker(BuiltinExecutor builtins, HttpToolExecutor http,
     public const int MaxAttempts = 3;
     private static readonly ActivitySource Activity = new(Microsoft.Extensions.Hosting.ServiceDefaultsExtensions.ActivitySourceName);
 
-    public async Task<InvokeToolResponse> InvokeAsync(Tool tool, JsonElement arguments, CancellationToken cancellationToken)
+    public async Task<InvokeToolResponse> InvokeAsync(Tool tool, JsonElement arguments, CancellationToken cancellationToken,
+        Action<ToolProgress>? onProgress = null)
     {
         using var span = Activity.StartActivity($"tool {tool.Name}");
         span?.SetTag("tool.name", tool.Name);
@@ -46,7 +47,7 @@ public sealed class ToolInvoker(BuiltinExecutor builtins, HttpToolExecutor http,
             var output = await pipeline.ExecuteAsync(async token =>
             {
                 attempts++;
-                return await ExecuteOnceAsync(tool, arguments, token);
+                return await ExecuteOnceAsync(tool, arguments, onProgress, token);
             }, cancellationToken);
             span?.SetTag("tool.attempts", attempts);
             return new InvokeToolResponse(ToElement(output), false, null, stopwatch.ElapsedMilliseconds, attempts);
@@ -61,11 +62,11 @@ public sealed class ToolInvoker(BuiltinExecutor builtins, HttpToolExecutor http,
         }
     }
 
-    private Task<JsonNode?> ExecuteOnceAsync(Tool tool, JsonElement arguments, CancellationToken cancellationToken) => tool.Kind switch
+    private Task<JsonNode?> ExecuteOnceAsync(Tool tool, JsonElement arguments, Action<ToolProgress>? onProgress, CancellationToken cancellationToken) => tool.Kind switch
     {
         ToolKind.Builtin => builtins.ExecuteAsync(tool.Name, arguments, cancellationToken),
         ToolKind.Http => http.ExecuteAsync(tool, arguments, cancellationToken),
-        ToolKind.Mcp => mcp.ExecuteAsync(tool, arguments, cancellationToken),
+        ToolKind.Mcp => mcp.ExecuteAsync(tool, arguments, onProgress, cancellationToken),
         _ => throw new ToolFailureException($"Unknown tool kind {tool.Kind}."),
     };
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AgentOrchestration.ServiceCommon.Contracts;
 using AgentOrchestration.ToolService.Infrastructure;
 using AgentOrchestration.ToolService.Invocation;
 using AgentOrchestration.ToolService.Model;
@@ -13,7 +14,7 @@ namespace AgentOrchestration.ToolService.Mcp;
 /// <summary>Calls a tool of an MCP source with tools/call over the source's shared session.</summary>
 public sealed class McpToolExecutor(McpClientPool pool, IServiceScopeFactory scopes)
 {
-    public async Task<JsonNode?> ExecuteAsync(Tool tool, JsonElement args, CancellationToken cancellationToken)
+    public async Task<JsonNode?> ExecuteAsync(Tool tool, JsonElement args, Action<ToolProgress>? onProgress, CancellationToken cancellationToken)
     {
         var config = tool.Config?.Deserialize<McpToolConfig>(JsonSerializerOptions.Web)
             ?? throw new ToolFailureException($"Tool '{tool.Name}' has no MCP target.");
@@ -28,7 +29,9 @@ public sealed class McpToolExecutor(McpClientPool pool, IServiceScopeFactory sco
         try
         {
             var client = await pool.GetAsync(config.Source, url, cancellationToken);
-            result = await client.CallToolAsync(config.RemoteName, arguments, cancellationToken: cancellationToken);
+            // Asking for progress gives the call a progress token; the server's notifications then reach the caller.
+            var progress = onProgress is null ? null : new ProgressCallback(v => onProgress(new ToolProgress(v.Progress, v.Total, v.Message)));
+            result = await client.CallToolAsync(config.RemoteName, arguments, progress, cancellationToken: cancellationToken);
         }
         catch (Exception ex) when (ex is HttpRequestException or McpException or IOException or ObjectDisposedException)
         {
@@ -77,4 +80,10 @@ public sealed class McpToolExecutor(McpClientPool pool, IServiceScopeFactory sco
         var db = scope.ServiceProvider.GetRequiredService<ToolsDbContext>();
         return await db.ToolSources.Where(s => s.Name == source).Select(s => s.Url).FirstOrDefaultAsync(cancellationToken);
     }
+}
+
+/// <summary>Reports progress synchronously, in the order the notifications arrive (unlike Progress&lt;T&gt;).</summary>
+internal sealed class ProgressCallback(Action<ProgressNotificationValue> report) : IProgress<ProgressNotificationValue>
+{
+    public void Report(ProgressNotificationValue value) => report(value);
 }

@@ -42,7 +42,7 @@ public sealed class StepExecutor(ToolInvocationClient tools, TaskMetrics metrics
         {
             while (true)
             {
-                var attempt = await AttemptAsync(step, agent, arguments, cancellationToken);
+                var attempt = await AttemptAsync(step, agent, arguments, progress => ReportProgressAsync(journal, step, progress), cancellationToken);
                 if (attempt.Succeeded)
                 {
                     await FinishAsync(journal, step, state, StepStatuses.Succeeded, attempt.Output, null, stopwatch);
@@ -71,7 +71,15 @@ public sealed class StepExecutor(ToolInvocationClient tools, TaskMetrics metrics
         }
     }
 
-    private async Task<StepAttempt> AttemptAsync(StepDefinition step, string agent, JsonElement arguments, CancellationToken cancellationToken)
+    /// <summary>A tool's progress notification becomes a step.progress event of the task.</summary>
+    private static Task ReportProgressAsync(TaskJournal journal, StepDefinition step, AgentOrchestration.ServiceCommon.Contracts.ToolProgress progress) =>
+        journal.WriteAsync((_, _) => Task.CompletedTask,
+            new PendingEvent(EventTypes.StepProgress, "info",
+                progress.Message ?? $"Step '{step.Id}' progress: {progress.Progress}{(progress.Total is { } total ? $"/{total}" : "")}.",
+                step.Id, new { progress = progress.Progress, total = progress.Total, message = progress.Message }));
+
+    private async Task<StepAttempt> AttemptAsync(StepDefinition step, string agent, JsonElement arguments,
+        Func<AgentOrchestration.ServiceCommon.Contracts.ToolProgress, Task> onProgress, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (step.TimeoutMs is { } ms)
@@ -81,7 +89,7 @@ public sealed class StepExecutor(ToolInvocationClient tools, TaskMetrics metrics
 
         try
         {
-            return await tools.InvokeAsync(step.Tool, agent, arguments, timeout.Token);
+            return await tools.InvokeAsync(step.Tool, agent, arguments, onProgress, timeout.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

@@ -10,13 +10,20 @@ public sealed record StepAttempt(bool Succeeded, JsonElement? Output, string? Er
 /// <summary>Invokes tools through the ToolService's invocation endpoint (the seed's dependency direction).</summary>
 public sealed class ToolInvocationClient(HttpClient http)
 {
-    public async Task<StepAttempt> InvokeAsync(string tool, string agent, JsonElement arguments, CancellationToken cancellationToken)
+    /// <summary>Calls the tool, streaming its progress to <paramref name="onProgress"/> as it arrives.</summary>
+    public async Task<StepAttempt> InvokeAsync(string tool, string agent, JsonElement arguments, Func<ToolProgress, Task> onProgress,
+        CancellationToken cancellationToken)
     {
         HttpResponseMessage response;
         try
         {
-            response = await http.PostAsJsonAsync($"/tools/{Uri.EscapeDataString(tool)}/invoke",
-                new InvokeToolRequest(agent, arguments), JsonSerializerOptions.Web, cancellationToken);
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/tools/{Uri.EscapeDataString(tool)}/invoke")
+            {
+                Content = JsonContent.Create(new InvokeToolRequest(agent, arguments), options: JsonSerializerOptions.Web),
+            };
+            request.Headers.Accept.ParseAdd(InvocationLine.MediaType);
+            request.Headers.Accept.ParseAdd("application/problem+json");
+            response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         }
         catch (HttpRequestException ex)
         {
@@ -27,8 +34,13 @@ public sealed class ToolInvocationClient(HttpClient http)
         {
             if (response.IsSuccessStatusCode)
             {
-                var result = await response.Content.ReadFromJsonAsync<InvokeToolResponse>(JsonSerializerOptions.Web, cancellationToken);
-                return result!.IsError
+                var result = await ReadStreamAsync(response, onProgress, cancellationToken);
+                if (result is null)
+                {
+                    return new StepAttempt(false, null, "The ToolService ended the call without a result.", Retryable: true);
+                }
+
+                return result.IsError
                     ? new StepAttempt(false, null, result.Error, Retryable: true)
                     : new StepAttempt(true, result.Output, null, false);
             }
@@ -40,5 +52,36 @@ public sealed class ToolInvocationClient(HttpClient http)
             var errors = problem.TryGetProperty("errors", out var e) ? " " + e.GetRawText() : "";
             return new StepAttempt(false, null, $"{title} {detail}{errors}".Trim(), Retryable: (int)response.StatusCode >= 500);
         }
+    }
+
+    private static async Task<InvokeToolResponse?> ReadStreamAsync(HttpResponseMessage response, Func<ToolProgress, Task> onProgress,
+        CancellationToken cancellationToken)
+    {
+        if (response.Content.Headers.ContentType?.MediaType != InvocationLine.MediaType)
+        {
+            return await response.Content.ReadFromJsonAsync<InvokeToolResponse>(JsonSerializerOptions.Web, cancellationToken);
+        }
+
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
+        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        {
+            if (line.Length == 0)
+            {
+                continue;
+            }
+
+            var parsed = JsonSerializer.Deserialize<InvocationLine>(line, JsonSerializerOptions.Web);
+            if (parsed?.Result is { } result)
+            {
+                return result;
+            }
+
+            if (parsed?.Progress is { } progress)
+            {
+                await onProgress(progress);
+            }
+        }
+
+        return null;
     }
 }

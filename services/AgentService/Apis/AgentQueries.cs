@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Text;
 using AgentOrchestration.ServiceCommon;
 using AgentOrchestration.ServiceCommon.Contracts;
@@ -87,8 +88,7 @@ public static class AgentQueries
         return null;
     }
 
-    private static string EncodeCursor(string name) =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes(name)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    private static string EncodeCursor(string name) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(name));
 
     private static string? DecodeCursor(string? cursor, Dictionary<string, string[]> errors)
     {
@@ -99,9 +99,7 @@ public static class AgentQueries
 
         try
         {
-            var base64 = cursor.Replace('-', '+').Replace('_', '/');
-            base64 += new string('=', (4 - base64.Length % 4) % 4);
-            return Encoding.UTF8.GetString(Convert.FromBase64String(base64));
+            return Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor));
         }
         catch (FormatException)
         {

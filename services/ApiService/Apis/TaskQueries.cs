@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Text;
 using AgentOrchestration.ApiService.Infrastructure;
 using AgentOrchestration.ApiService.Tasks.Model;
@@ -70,7 +71,7 @@ public static class TaskQueries
     }
 
     private static string EncodeCursor(TaskSummary last) =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes($"{last.CreatedAt.UtcTicks}:{last.Id}")).Replace('+', '-').Replace('/', '_');
+        Base64Url.EncodeToString(Encoding.UTF8.GetBytes($"{last.CreatedAt.UtcTicks}:{last.Id}"));
 
     private static (DateTimeOffset CreatedAt, Guid Id)? DecodeCursor(string? cursor, Dictionary<string, string[]> errors)
     {
@@ -81,7 +82,7 @@ public static class TaskQueries
 
         try
         {
-            var parts = Encoding.UTF8.GetString(Convert.FromBase64String(cursor.Replace('-', '+').Replace('_', '/'))).Split(':');
+            var parts = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor)).Split(':');
             return (new DateTimeOffset(long.Parse(parts[0]), TimeSpan.Zero), Guid.Parse(parts[1]));
         }
         catch (Exception ex) when (ex is FormatException or IndexOutOfRangeException or ArgumentException or OverflowException)

@@ -26,7 +26,7 @@ public static class TaskServiceExtensions
         builder.Services.AddHostedService<TaskCancelListener>();
         builder.Services.AddHostedService<QueueDepthSampler>();
 
-        builder.Services.AddHttpClient<TaskSubmission>(http => http.BaseAddress = new("http://agents"));
+        builder.Services.AddScoped<TaskSubmission>();
         builder.Services.AddHttpClient<ToolCatalog>(http => http.BaseAddress = new("http://tools"));
         builder.Services.AddHttpClient<ToolInvocationClient>(http => http.BaseAddress = new("http://tools"));
         // A tool may legitimately run for minutes (sleep, a slow HTTP tool): the step's own timeout governs,

@@ -7,6 +7,19 @@ namespace AgentOrchestration.ApiService.Services;
 /// <summary>The AgentService's internal API, through service discovery.</summary>
 public sealed class AgentServiceClient(HttpClient http)
 {
+    /// <summary>The agent, or null when no agent has that id or name.</summary>
+    public async Task<AgentResponse?> FindAsync(string idOrName, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync($"/agents/{Uri.EscapeDataString(idOrName)}", cancellationToken);
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<AgentResponse>(JsonSerializerOptions.Web, cancellationToken);
+    }
+
     public Task<HttpResponseMessage> CreateAsync(CreateAgentRequest request, string? idempotencyKey, CancellationToken cancellationToken)
     {
         var message = new HttpRequestMessage(HttpMethod.Post, "/agents") { Content = JsonContent.Create(request, options: JsonSerializerOptions.Web) };

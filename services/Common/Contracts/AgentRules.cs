@@ -24,6 +24,10 @@ public static partial class AgentRules
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_-]*(\\.[A-Za-z0-9_-]+)*$")]
     private static partial Regex ToolNamePattern();
 
+    /// <summary>Words of letters, digits, _ and - separated by dots, at most 128 characters: "math.add", "everything.get-sum".</summary>
+    public static bool IsToolName(string? name) =>
+        !string.IsNullOrWhiteSpace(name) && name.Length <= 128 && ToolNamePattern().IsMatch(name);
+
     /// <summary>Names compare case-insensitively; they are stored in lower case.</summary>
     public static string NormalizeName(string name) => name.Trim().ToLowerInvariant();
 
@@ -73,7 +77,7 @@ public static partial class AgentRules
 
         for (var i = 0; i < tools.Count; i++)
         {
-            if (string.IsNullOrWhiteSpace(tools[i]) || tools[i].Length > 128 || !ToolNamePattern().IsMatch(tools[i]))
+            if (!IsToolName(tools[i]))
             {
                 errors[$"/tools/{i}"] = ["A tool name is words of letters, digits, _ and - separated by dots, such as 'math.add'."];
             }

@@ -23,3 +23,23 @@ public static class ExecutionEventStream
     public const string Field = "event";
     public const string ConsumerGroup = "logging";
 }
+
+/// <summary>The execution event types, written by the ApiService and read by the LoggingService.</summary>
+public static class EventTypes
+{
+    public const string TaskQueued = "task.queued";
+    public const string TaskStarted = "task.started";
+    public const string StepStarted = "step.started";
+    public const string StepProgress = "step.progress";
+    public const string StepRetrying = "step.retrying";
+    public const string StepSucceeded = "step.succeeded";
+    public const string StepFailed = "step.failed";
+    public const string StepSkipped = "step.skipped";
+    public const string TaskSucceeded = "task.succeeded";
+    public const string TaskFailed = "task.failed";
+    public const string TaskCancelled = "task.cancelled";
+    public const string TaskTimedOut = "task.timed_out";
+
+    /// <summary>The event that ends a task's stream: nothing follows it.</summary>
+    public static bool IsTerminal(string type) => type is TaskSucceeded or TaskFailed or TaskCancelled or TaskTimedOut;
+}

@@ -57,6 +57,5 @@ public sealed class EventStore(LogsDbContext db)
     public static ExecutionEvent ToContract(StoredEvent e) =>
         new(e.Id, e.TaskId, e.StepId, e.Seq, e.At, e.Level, e.Type, e.Message, e.Data?.RootElement.Clone(), e.Agent, e.TraceId);
 
-    public static bool IsTerminal(ExecutionEvent e) =>
-        e.Type is "task.succeeded" or "task.failed" or "task.cancelled" or "task.timed_out";
+    public static bool IsTerminal(ExecutionEvent e) => EventTypes.IsTerminal(e.Type);
 }

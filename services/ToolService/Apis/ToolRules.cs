@@ -15,13 +15,11 @@ public static class ToolRules
     public static Dictionary<string, string[]> Validate(CreateToolRequest request)
     {
         var errors = new Dictionary<string, string[]>();
-        var names = new Dictionary<string, string[]>();
-        AgentRules.ValidateTools(request.Name is null ? null : [request.Name], names);
         if (request.Name is null)
         {
             errors["/name"] = ["The name is required."];
         }
-        else if (names.Count > 0)
+        else if (!AgentRules.IsToolName(request.Name))
         {
             errors["/name"] = ["A tool name is words of letters, digits, _ and - separated by dots, such as 'weather.get'."];
         }

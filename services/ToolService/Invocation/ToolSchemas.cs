@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using AgentOrchestration.ServiceCommon;
 using Json.Schema;
 
 namespace AgentOrchestration.ToolService.Invocation;
@@ -22,7 +23,7 @@ public sealed class ToolSchemas
 
         try
         {
-            Build(schema);
+            JsonSchemas.Build(schema);
             return null;
         }
         catch (Exception ex) when (ex is JsonSchemaException or JsonException or ArgumentException or InvalidOperationException or KeyNotFoundException)
@@ -34,42 +35,7 @@ public sealed class ToolSchemas
     /// <summary>Every violation of the tool's input schema, keyed by the JSON Pointer of the offending value.</summary>
     public Dictionary<string, string[]> Validate(Guid toolId, DateTimeOffset version, JsonElement schema, JsonElement arguments)
     {
-        var built = _cache.GetOrAdd((toolId, version), _ => Build(schema));
-        var results = built.Evaluate(arguments, new EvaluationOptions { OutputFormat = OutputFormat.List });
-        if (results.IsValid)
-        {
-            return [];
-        }
-
-        var errors = new Dictionary<string, List<string>>();
-        foreach (var detail in results.Details ?? [])
-        {
-            foreach (var (_, message) in detail.Errors ?? new Dictionary<string, string>())
-            {
-                var pointer = "/arguments" + detail.InstanceLocation.ToString();
-                if (!errors.TryGetValue(pointer, out var list))
-                {
-                    errors[pointer] = list = [];
-                }
-
-                // "false schema" is how JSON Schema says a property is not allowed (additionalProperties: false).
-                var readable = message.Contains("false schema", StringComparison.Ordinal) ? "This property is not allowed." : message;
-                if (!list.Contains(readable))
-                {
-                    list.Add(readable);
-                }
-            }
-        }
-
-        if (errors.Count == 0)
-        {
-            errors["/arguments"] = ["The arguments do not match the tool's input schema."];
-        }
-
-        return errors.ToDictionary(e => e.Key, e => e.Value.ToArray());
+        var built = _cache.GetOrAdd((toolId, version), _ => JsonSchemas.Build(schema));
+        return JsonSchemas.Violations(built, arguments, "/arguments").ToErrors();
     }
-
-    // A registry per schema: tools' schemas may reuse the same $id without clashing in the global one.
-    private static JsonSchema Build(JsonElement schema) =>
-        JsonSchema.Build(schema, new BuildOptions { SchemaRegistry = new SchemaRegistry() });
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AgentOrchestration.ServiceCommon;
 using Json.Schema;
 
 namespace AgentOrchestration.ApiService.Tasks.Definition;
@@ -13,8 +14,7 @@ public sealed record TaskValidation(TaskDefinition? Task, Dictionary<string, str
 public sealed class TaskValidator(int maxSteps)
 {
     public static readonly string SchemaText = LoadSchema();
-    private static readonly JsonSchema Schema = JsonSchema.Build(JsonDocument.Parse(SchemaText).RootElement,
-        new BuildOptions { SchemaRegistry = new SchemaRegistry() });
+    private static readonly JsonSchema Schema = JsonSchemas.Build(JsonDocument.Parse(SchemaText).RootElement);
 
     public TaskValidation Validate(JsonElement request)
     {
@@ -55,25 +55,10 @@ public sealed class TaskValidator(int maxSteps)
 
     private static void CheckSchema(JsonElement request, Action<string, string> add)
     {
-        var results = Schema.Evaluate(request, new EvaluationOptions { OutputFormat = OutputFormat.List });
-        if (results.IsValid)
+        // The form rule (steps xor tool) is reported once, in plain words, by the caller.
+        foreach (var (pointer, message) in JsonSchemas.Violations(Schema, request, skipEvaluationPath: "/oneOf"))
         {
-            return;
-        }
-
-        foreach (var detail in results.Details ?? [])
-        {
-            // The form rule (steps xor tool) is reported once, in plain words, by the caller.
-            if (detail.EvaluationPath.ToString().Contains("/oneOf", StringComparison.Ordinal) || detail.Errors is null)
-            {
-                continue;
-            }
-
-            foreach (var (_, message) in detail.Errors)
-            {
-                add(detail.InstanceLocation.ToString(), message.Contains("false schema", StringComparison.Ordinal)
-                    ? "This property is not allowed." : message);
-            }
+            add(pointer, message);
         }
     }
 

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using AgentOrchestration.ApiService.Tasks.Definition;
 using AgentOrchestration.ApiService.Tasks.Model;
+using AgentOrchestration.ServiceCommon.Contracts;
 using Microsoft.EntityFrameworkCore;
 
 namespace AgentOrchestration.ApiService.Tasks.Execution;

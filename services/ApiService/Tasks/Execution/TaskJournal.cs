@@ -72,16 +72,17 @@ public sealed class TaskJournal(Guid taskId, string agentName, string? traceId, 
         }
     }
 
-    /// <summary>Extends the lease while steps run; false when it was lost.</summary>
+    /// <summary>Extends the lease while steps run, reading the cancel flag in the same statement; Owned is false when it was lost.</summary>
     public async Task<(bool Owned, bool CancelRequested)> RenewLeaseAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TasksDbContext>();
-        var now = clock.GetUtcNow();
-        var owned = await db.Tasks
-            .Where(t => t.Id == taskId && t.LeaseOwner == options.ReplicaId)
-            .ExecuteUpdateAsync(s => s.SetProperty(t => t.LeaseExpiresAt, now + options.LeaseDuration), cancellationToken);
-        var cancel = owned > 0 && await db.Tasks.Where(t => t.Id == taskId).Select(t => t.CancelRequested).FirstAsync(cancellationToken);
-        return (owned > 0, cancel);
+        var expires = clock.GetUtcNow() + options.LeaseDuration;
+        var cancel = await db.Database.SqlQuery<bool>($"""
+            UPDATE tasks SET lease_expires_at = {expires}
+            WHERE id = {taskId} AND lease_owner = {options.ReplicaId}
+            RETURNING cancel_requested AS "Value"
+            """).ToListAsync(cancellationToken);
+        return (cancel.Count > 0, cancel is [true]);
     }
 }

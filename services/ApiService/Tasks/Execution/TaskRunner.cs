@@ -4,6 +4,7 @@ using System.Text.Json;
 using AgentOrchestration.ApiService.Infrastructure;
 using AgentOrchestration.ApiService.Tasks.Definition;
 using AgentOrchestration.ApiService.Tasks.Model;
+using AgentOrchestration.ServiceCommon.Contracts;
 using Microsoft.EntityFrameworkCore;
 
 namespace AgentOrchestration.ApiService.Tasks.Execution;

@@ -1,15 +1,13 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
 using AgentOrchestration.ApiService.Infrastructure;
+using AgentOrchestration.ApiService.Services;
 using AgentOrchestration.ApiService.Tasks.Definition;
 using AgentOrchestration.ApiService.Tasks.Execution;
 using AgentOrchestration.ApiService.Tasks.Model;
 using AgentOrchestration.ServiceCommon;
 using AgentOrchestration.ServiceCommon.Contracts;
-using Json.Schema;
 using Microsoft.EntityFrameworkCore;
 
 namespace AgentOrchestration.ApiService.Tasks.Submission;
@@ -23,7 +21,7 @@ public sealed record Submitted(Guid TaskId, bool Replayed, IResult? Problem);
 /// that commit is it acknowledged; the replica holds the lease and starts it at once.
 /// </summary>
 public sealed class TaskSubmission(
-    TasksDbContext db, TaskValidator validator, HttpClient agents, ToolCatalog tools, TaskOptions options, TimeProvider clock)
+    TasksDbContext db, TaskValidator validator, AgentServiceClient agents, ToolCatalog tools, TaskOptions options, TimeProvider clock)
 {
     public const string IdempotencyKeyReused = "idempotency_key_reused";
 
@@ -41,7 +39,7 @@ public sealed class TaskSubmission(
             return replay;
         }
 
-        var agent = await FindAgentAsync(task.Agent, cancellationToken);
+        var agent = await agents.FindAsync(task.Agent, cancellationToken);
         if (agent is null)
         {
             return Fail(Problems.NotFound("Agent", task.Agent));
@@ -120,18 +118,6 @@ public sealed class TaskSubmission(
                 "The Idempotency-Key was already used with a different task.", $"Key '{key}' belongs to task {existing.Id}."));
     }
 
-    private async Task<AgentResponse?> FindAgentAsync(string idOrName, CancellationToken cancellationToken)
-    {
-        using var response = await agents.GetAsync($"/agents/{Uri.EscapeDataString(idOrName)}", cancellationToken);
-        if (response.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-
-        response.EnsureSuccessStatusCode();
-        return await response.Content.ReadFromJsonAsync<AgentResponse>(JsonSerializerOptions.Web, cancellationToken);
-    }
-
     /// <summary>403 for tools the agent may not use; 422 for unknown tools or literal arguments against a schema.</summary>
     private async Task<IResult?> CheckToolsAsync(TaskDefinition task, AgentResponse agent, CancellationToken cancellationToken)
     {
@@ -143,7 +129,7 @@ public sealed class TaskSubmission(
                 new Dictionary<string, object?> { ["tools"] = forbidden });
         }
 
-        var errors = new Dictionary<string, string[]>();
+        var violations = new List<(string Pointer, string Message)>();
         var unknown = new List<string>();
         for (var i = 0; i < task.Steps.Count; i++)
         {
@@ -158,14 +144,7 @@ public sealed class TaskSubmission(
             // With templates the arguments are only known at run time; the ToolService checks them then.
             if (schema is not null && !Templates.ContainsTemplate(step.Arguments))
             {
-                var result = schema.Evaluate(step.Arguments, new EvaluationOptions { OutputFormat = OutputFormat.List });
-                foreach (var detail in result.IsValid ? [] : result.Details ?? [])
-                {
-                    foreach (var (_, message) in detail.Errors ?? new Dictionary<string, string>())
-                    {
-                        errors[$"/steps/{i}/arguments{detail.InstanceLocation}"] = [message.Contains("false schema") ? "This property is not allowed." : message];
-                    }
-                }
+                violations.AddRange(JsonSchemas.Violations(schema, step.Arguments, $"/steps/{i}/arguments"));
             }
         }
 
@@ -175,8 +154,9 @@ public sealed class TaskSubmission(
                 $"Unknown tools: {string.Join(", ", unknown.Distinct())}.", new Dictionary<string, object?> { ["unknownTools"] = unknown.Distinct().ToList() });
         }
 
-        return errors.Count == 0 ? null : Problems.Problem(StatusCodes.Status422UnprocessableEntity, "invalid_arguments",
-            "Some step arguments do not match their tool's input schema.", null, new Dictionary<string, object?> { ["errors"] = errors });
+        return violations.Count == 0 ? null : Problems.Problem(StatusCodes.Status422UnprocessableEntity, "invalid_arguments",
+            "Some step arguments do not match their tool's input schema.", null,
+            new Dictionary<string, object?> { ["errors"] = violations.ToErrors() });
     }
 
     private static Submitted Fail(IResult problem) => new(Guid.Empty, false, problem);

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using AgentOrchestration.ServiceCommon;
 using Json.Schema;
 
 namespace AgentOrchestration.ApiService.Tasks.Submission;
@@ -30,7 +31,7 @@ public sealed class ToolCatalog(HttpClient http, TimeProvider clock)
         {
             response.EnsureSuccessStatusCode();
             var body = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
-            schema = JsonSchema.Build(body.GetProperty("inputSchema"), new BuildOptions { SchemaRegistry = new SchemaRegistry() });
+            schema = JsonSchemas.Build(body.GetProperty("inputSchema"));
         }
 
         _cache[tool] = (clock.GetUtcNow(), schema);

@@ -1,65 +1,66 @@
-import { useEffect, useState } from 'react';
-import { healthColour } from './status';
+import { lazy, Suspense } from 'react';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { BrowserRouter, Route, Routes } from 'react-router';
+import { AuthProvider, useAuth } from './auth/AuthProvider';
+import { SignInPage } from './auth/SignInPage';
+import { Layout } from './components/Layout';
+import { OverviewPage } from './pages/overview/OverviewPage';
+import { AgentsPage } from './pages/agents/AgentsPage';
+import { ToolsPage } from './pages/tools/ToolsPage';
+import { ToolDetailPage } from './pages/tools/ToolDetailPage';
+import { TasksPage } from './pages/tasks/TasksPage';
+import { TaskPage } from './pages/tasks/TaskPage';
+import { LiveLogsPage } from './pages/logs/LiveLogsPage';
 
-interface ServiceHealth {
-  status: string;
-  latencyMs?: number | null;
-}
+// Monaco is large: it loads only when someone opens the task editor.
+const NewTaskPage = lazy(() => import('./pages/tasks/NewTaskPage'));
 
-interface SystemStatus {
-  status: string;
-  version: string;
-  services: Record<string, ServiceHealth>;
-}
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      // A problem answer (4xx) will not change on a retry; a network blip might.
+      retry: (count, error) => count < 2 && !(error && 'status' in error && Number(error.status) < 500),
+      refetchOnWindowFocus: false,
+    },
+  },
+});
 
-/** The overview until the full dashboard lands: the system's health from GET /status, refreshed every 5 s. */
-export function App() {
-  const [status, setStatus] = useState<SystemStatus | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    let cancelled = false;
-    const load = async () => {
-      try {
-        const response = await fetch('/status');
-        if (!response.ok) throw new Error(`GET /status answered ${response.status}`);
-        const body = (await response.json()) as SystemStatus;
-        if (!cancelled) {
-          setStatus(body);
-          setError(null);
-        }
-      } catch (e) {
-        if (!cancelled) setError(e instanceof Error ? e.message : String(e));
-      }
-    };
-    void load();
-    const timer = setInterval(load, 5000);
-    return () => {
-      cancelled = true;
-      clearInterval(timer);
-    };
-  }, []);
-
+function Routed() {
+  const { me, checking } = useAuth();
+  if (checking) return <p role="status">Checking your session…</p>;
+  if (!me) return <SignInPage />;
   return (
-    <main style={{ fontFamily: 'system-ui, sans-serif', margin: '2rem' }}>
-      <h1>Agent Orchestration</h1>
-      {error && <p role="alert">Cannot reach the API: {error}</p>}
-      {!status && !error && <p>Loading…</p>}
-      {status && (
-        <section aria-label="System status">
-          <p>
-            System: <strong style={{ color: healthColour(status.status) }}>{status.status}</strong> (v{status.version})
-          </p>
-          <ul>
-            {Object.entries(status.services).map(([name, s]) => (
-              <li key={name}>
-                {name}: <span style={{ color: healthColour(s.status) }}>{s.status}</span>
-                {s.latencyMs != null && ` (${s.latencyMs} ms)`}
-              </li>
-            ))}
-          </ul>
-        </section>
-      )}
-    </main>
+    <Routes>
+      <Route element={<Layout />}>
+        <Route index element={<OverviewPage />} />
+        <Route path="agents" element={<AgentsPage />} />
+        <Route path="tools" element={<ToolsPage />} />
+        <Route path="tools/:name" element={<ToolDetailPage />} />
+        <Route path="tasks" element={<TasksPage />} />
+        <Route
+          path="tasks/new"
+          element={
+            <Suspense fallback={<p role="status">Loading the editor…</p>}>
+              <NewTaskPage />
+            </Suspense>
+          }
+        />
+        <Route path="tasks/:id" element={<TaskPage />} />
+        <Route path="logs" element={<LiveLogsPage />} />
+        <Route path="*" element={<p>There is no page here.</p>} />
+      </Route>
+    </Routes>
+  );
+}
+
+export function App() {
+  return (
+    <QueryClientProvider client={queryClient}>
+      <AuthProvider>
+        <BrowserRouter>
+          <Routed />
+        </BrowserRouter>
+      </AuthProvider>
+    </QueryClientProvider>
   );
 }

@@ -1,4 +1,4 @@
-// Refreshes the committed OpenAPI snapshots from a running system, then regenerates the TypeScript types from them.
+// Refreshes the committed OpenAPI snapshots (and the task schema) from a running system, then regenerates the TypeScript types from them.
 //   npm run generate:api -- http://localhost:8080     fetch the four documents through the gateway, then generate
 //   npm run generate:api                              generate from the committed snapshots only (no system needed)
 // The snapshots are committed so the build never needs a running system; the EndToEnd test
@@ -32,6 +32,11 @@ async function refresh(baseUrl) {
     await writeFile(join(root, 'openapi', `${name}.json`), JSON.stringify(document, null, 2) + '\n');
     console.log(`openapi/${name}.json ← ${new URL(path, baseUrl)}`);
   }
+  // The task schema too: the component tests validate the editor's examples against it.
+  const schema = await fetch(new URL('/schemas/task.json', baseUrl));
+  if (!schema.ok) throw new Error(`GET /schemas/task.json answered ${schema.status}`);
+  await writeFile(join(root, 'openapi', 'task-schema.json'), JSON.stringify(await schema.json(), null, 2) + '\n');
+  console.log('openapi/task-schema.json');
 }
 
 async function generate() {

@@ -21,7 +21,11 @@ const auth: Middleware = {
 
 // One client per document; they all talk to the gateway on this page's origin.
 function client<Paths extends {}>() {
-  const c = createClient<Paths>({ baseUrl: globalThis.location?.origin ?? 'http://localhost' });
+  const c = createClient<Paths>({
+    baseUrl: globalThis.location?.origin ?? 'http://localhost',
+    // Looked up per call rather than captured once, so tests can stand in for the network.
+    fetch: (request) => globalThis.fetch(request),
+  });
   c.use(auth);
   return c;
 }

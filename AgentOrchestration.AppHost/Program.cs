@@ -4,25 +4,32 @@ using AgentOrchestration.AppHost;
 var builder = DistributedApplication.CreateBuilder(args);
 
 var infrastructure = builder.AddInfrastructure();
+var security = builder.AddSecurityParameters();
 
 var agents = builder.AddProject<Projects.AgentOrchestration_AgentService>(ResourceNames.AgentService)
     .WithServiceHealthCheck()
+    .WithInternalCredential(security)
     .WithDatabase(infrastructure.AgentsDb, infrastructure)
     .WithRedis(infrastructure);
 
 var tools = builder.AddProject<Projects.AgentOrchestration_ToolService>(ResourceNames.ToolService)
     .WithServiceHealthCheck()
+    .WithInternalCredential(security)
+    .WithOutboundPolicy(security)
     .WithDatabase(infrastructure.ToolsDb, infrastructure)
     .WithRedis(infrastructure)
     .WithReference(agents).WaitFor(agents);
 
 var logging = builder.AddProject<Projects.AgentOrchestration_LoggingService>(ResourceNames.LoggingService)
     .WithServiceHealthCheck()
+    .WithInternalCredential(security)
     .WithDatabase(infrastructure.LogsDb, infrastructure)
     .WithRedis(infrastructure);
 
 var api = builder.AddProject<Projects.AgentOrchestration_ApiService>(ResourceNames.ApiService)
     .WithServiceHealthCheck()
+    .WithInternalCredential(security)
+    .WithAdminApiKey(security)
     .WithDatabase(infrastructure.TasksDb, infrastructure)
     .WithRedis(infrastructure)
     .WithReference(agents).WaitFor(agents)

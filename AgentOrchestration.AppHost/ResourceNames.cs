@@ -24,6 +24,11 @@ public static class ResourceNames
     public const string Web = "web";
     public const string WebInstall = "web-install";
 
+    /// <summary>Parameters: the admin's API key, the credential the services use among themselves, and the SSRF allow-list.</summary>
+    public const string AdminApiKey = "admin-api-key";
+    public const string InternalApiKey = "internal-api-key";
+    public const string OutboundAllowList = "outbound-allow-list";
+
     public static readonly string[] Databases = [AgentsDb, ToolsDb, TasksDb, LogsDb];
     public static readonly string[] Services = [AgentService, ToolService, ApiService, LoggingService];
 }

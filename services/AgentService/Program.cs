@@ -1,6 +1,7 @@
 using AgentOrchestration.AgentService.Apis;
 using AgentOrchestration.AgentService.Extensions;
 using AgentOrchestration.ServiceCommon;
+using AgentOrchestration.ServiceCommon.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -10,8 +11,10 @@ builder.AddApplicationServices();
 var app = builder.Build();
 
 app.UseProblemConventions();
+app.UseInternalCredential();
 app.MapOpenApi();
 app.MapAgentsApi();
+app.MapKeysApi();
 app.MapStatsApi();
 app.MapDefaultEndpoints();
 

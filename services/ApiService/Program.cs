@@ -11,12 +11,14 @@ builder.AddApplicationServices();
 var app = builder.Build();
 
 app.UseProblemConventions();
-app.MapOpenApi();
-app.MapScalarApiReference("/docs");
+app.UseApiSecurity();
+app.MapOpenApi().AllowAnonymous();
+app.MapScalarApiReference("/docs").AllowAnonymous();
 app.MapStatusApi();
+app.MapMeApi();
 app.MapAgentRegistrationApi();
 app.MapTasksApi();
-app.MapReverseProxy();
+app.MapGateway();
 app.MapDefaultEndpoints();
 
 app.Run();

@@ -2,6 +2,7 @@ using AgentOrchestration.LoggingService.Apis;
 using AgentOrchestration.LoggingService.Events;
 using AgentOrchestration.LoggingService.Infrastructure;
 using AgentOrchestration.ServiceCommon;
+using AgentOrchestration.ServiceCommon.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -23,6 +24,7 @@ builder.Services.AddOpenApi();
 var app = builder.Build();
 
 app.UseProblemConventions();
+app.UseInternalCredential();
 app.MapOpenApi();
 app.MapLogsApi();
 app.MapGet("/internal/stats", (EventBroadcaster broadcaster) => TypedResults.Ok(new Dictionary<string, int>

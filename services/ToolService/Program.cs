@@ -1,4 +1,5 @@
 using AgentOrchestration.ServiceCommon;
+using AgentOrchestration.ServiceCommon.Security;
 using AgentOrchestration.ToolService.Apis;
 using AgentOrchestration.ToolService.Extensions;
 
@@ -10,6 +11,7 @@ builder.AddApplicationServices();
 var app = builder.Build();
 
 app.UseProblemConventions();
+app.UseInternalCredential();
 app.MapOpenApi();
 app.MapToolsApi();
 app.MapToolSourcesApi();

@@ -5,7 +5,7 @@ namespace AgentOrchestration.ApiService.Tests;
 
 public sealed class TaskValidatorTests
 {
-    private readonly TaskValidator _validator = new(maxSteps: 5);
+    private readonly TaskValidator _validator = new(maxSteps: 5, maxParallelSteps: 3);
 
     private TaskValidation Validate(string json) => _validator.Validate(JsonDocument.Parse(json).RootElement);
 

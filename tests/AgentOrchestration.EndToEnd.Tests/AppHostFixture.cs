@@ -1,3 +1,4 @@
+using AgentOrchestration.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
 [assembly: CollectionBehavior(DisableTestParallelization = true)]
@@ -13,6 +14,10 @@ public sealed class AppHostFixture : IAsyncLifetime
 {
     public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
 
+    /// <summary>The admin key every started system gets (the AppHost parameter admin-api-key).</summary>
+    public static readonly string AdminApiKey = $"test-admin-{Guid.NewGuid():N}";
+
+
     public string DataDir { get; } = Path.Combine(Path.GetTempPath(), $"ao-e2e-{Guid.NewGuid():N}");
 
     public DistributedApplication App { get; private set; } = null!;
@@ -22,7 +27,7 @@ public sealed class AppHostFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         App = await StartAsync(DataDir);
-        Api = App.CreateHttpClient(ResourceNames.ApiService, "http");
+        Api = CreateApiClient(App);
     }
 
     public async Task DisposeAsync()
@@ -58,7 +63,9 @@ public sealed class AppHostFixture : IAsyncLifetime
     {
         using var cts = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AgentOrchestration_AppHost>(
-            [$"--Infrastructure:DataDir={dataDir}", "--Ports:Api=0", "--Ports:Web=0"], cts.Token);
+            [$"--Infrastructure:DataDir={dataDir}", "--Ports:Api=0", "--Ports:Web=0",
+                $"--Parameters:{ResourceNames.AdminApiKey}={AdminApiKey}", $"--Parameters:{ResourceNames.OutboundAllowList}={ServerProcess.ToolHost}"],
+            cts.Token);
         builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
 
         var app = await builder.BuildAsync(cts.Token);
@@ -70,6 +77,20 @@ public sealed class AppHostFixture : IAsyncLifetime
 
         return app;
     }
+
+    /// <summary>A client of the public API that sends this key (the admin key unless another is given; null sends none).</summary>
+    public static HttpClient CreateApiClient(DistributedApplication app, string? key = null, bool anonymous = false)
+    {
+        var client = app.CreateHttpClient(ResourceNames.ApiService, "http");
+        if (!anonymous)
+        {
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key ?? AdminApiKey);
+        }
+
+        return client;
+    }
+
+    public HttpClient CreateApiClient(string? key = null, bool anonymous = false) => CreateApiClient(App, key, anonymous);
 
     public static void TryDelete(string dir)
     {

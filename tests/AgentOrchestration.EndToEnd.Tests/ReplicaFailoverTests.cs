@@ -17,7 +17,7 @@ public sealed class ReplicaFailoverTests
         try
         {
             await using var app = await AppHostFixture.StartAsync(dataDir);
-            var api = app.CreateHttpClient(ResourceNames.ApiService, "http");
+            var api = AppHostFixture.CreateApiClient(app);
             var agent = await api.RegisterAgentAsync("echo", "sleep");
 
             var accepted = await api.ExecuteAsync($$$"""

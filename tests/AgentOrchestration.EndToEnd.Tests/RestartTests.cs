@@ -14,13 +14,13 @@ public sealed class RestartTests
         {
             await using (var first = await AppHostFixture.StartAsync(dataDir))
             {
-                var api = first.CreateHttpClient(ResourceNames.ApiService, "http");
+                var api = AppHostFixture.CreateApiClient(first);
                 var created = await api.PostAsJsonAsync("/register-agent", new { name, tools = new[] { "echo" } });
                 Assert.Equal(HttpStatusCode.Created, created.StatusCode);
             }
 
             await using var second = await AppHostFixture.StartAsync(dataDir);
-            var restarted = second.CreateHttpClient(ResourceNames.ApiService, "http");
+            var restarted = AppHostFixture.CreateApiClient(second);
             var agent = await restarted.GetAsync($"/agents/{name}");
             Assert.Equal(HttpStatusCode.OK, agent.StatusCode);
             Assert.Equal(["echo"], (await agent.ReadJsonAsync()).GetProperty("tools").EnumerateArray().Select(t => t.GetString()));

@@ -41,6 +41,7 @@ public sealed class SystemTests(AppHostFixture fixture)
         var page = await web.GetStringAsync("/");
         Assert.Contains("<div id=\"root\">", page);
 
+        web.DefaultRequestHeaders.Authorization = new("Bearer", AppHostFixture.AdminApiKey);
         var status = await web.GetAsync("/status");
         Assert.Equal(HttpStatusCode.OK, status.StatusCode);
         Assert.Equal("1.0.0", (await status.ReadJsonAsync()).GetProperty("version").GetString());

@@ -83,6 +83,7 @@ public sealed class ToolsThroughGatewayTests(AppHostFixture fixture) : IAsyncLif
         {
             Endpoint = new Uri(Api.BaseAddress!, "/mcp"),
             TransportMode = HttpTransportMode.StreamableHttp,
+            AdditionalHeaders = new Dictionary<string, string> { ["Authorization"] = $"Bearer {AppHostFixture.AdminApiKey}" },
         }, new HttpClient(), NullLoggerFactory.Instance, ownsHttpClient: true);
         await using var client = await McpClient.CreateAsync(transport);
 

@@ -12,7 +12,7 @@ public sealed class EverythingMcpServer : IAsyncLifetime
 
     public int Port { get; } = ServerProcess.FreeTcpPort();
 
-    public string Url => $"http://127.0.0.1:{Port}/mcp";
+    public string Url => $"http://{ServerProcess.ToolHost}:{Port}/mcp";
 
     public async Task InitializeAsync()
     {

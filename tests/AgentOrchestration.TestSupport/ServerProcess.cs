@@ -100,6 +100,12 @@ public sealed class ServerProcess : IAsyncDisposable
         throw new InvalidOperationException("Could not find the repository root above " + AppContext.BaseDirectory);
     }
 
+    /// <summary>
+    /// Where the tests' own tool servers (HTTP tools, MCP sources) listen: a loopback address other than 127.0.0.1,
+    /// so the services' outbound policy can allow exactly it while loopback in general stays forbidden.
+    /// </summary>
+    public const string ToolHost = "127.0.0.2";
+
     public static int FreeTcpPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -18,7 +18,7 @@ public sealed class ChangingMcpServer : IAsyncLifetime
     private readonly ConcurrentDictionary<McpServer, byte> _sessions = new();
     private WebApplication? _app;
 
-    public string BaseUrl { get; } = $"http://127.0.0.1:{ServerProcess.FreeTcpPort()}";
+    public string BaseUrl { get; } = $"http://{ServerProcess.ToolHost}:{ServerProcess.FreeTcpPort()}";
 
     public string Url => BaseUrl + "/mcp";
 

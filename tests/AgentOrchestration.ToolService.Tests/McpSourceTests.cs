@@ -113,7 +113,7 @@ public sealed class McpSourceTests(ToolServiceFixture fixture) : IAsyncLifetime
     {
         var source = SourceName("gone");
         var response = await fixture.Tools.PostAsJsonAsync("/tool-sources",
-            new { name = source, url = $"http://127.0.0.1:{ServerProcess.FreeTcpPort()}/mcp" });
+            new { name = source, url = $"http://{ServerProcess.ToolHost}:{ServerProcess.FreeTcpPort()}/mcp" });
 
         await response.AssertProblemAsync(422, "source_unreachable");
         Assert.Equal(HttpStatusCode.NotFound, (await fixture.Tools.GetAsync($"/tool-sources/{source}")).StatusCode);

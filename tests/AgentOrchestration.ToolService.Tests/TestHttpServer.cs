@@ -12,7 +12,7 @@ public sealed class TestHttpServer : IAsyncLifetime
     private readonly ConcurrentDictionary<string, int> _calls = new();
     private WebApplication? _app;
 
-    public string BaseUrl { get; } = $"http://127.0.0.1:{ServerProcess.FreeTcpPort()}";
+    public string BaseUrl { get; } = $"http://{ServerProcess.ToolHost}:{ServerProcess.FreeTcpPort()}";
 
     public int CallsTo(string key) => _calls.GetValueOrDefault(key);
 

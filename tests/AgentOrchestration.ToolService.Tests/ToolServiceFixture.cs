@@ -43,6 +43,8 @@ public sealed class ToolServiceFixture : IAsyncLifetime
             web.UseSetting("ConnectionStrings:toolsdb", Postgres.ConnectionString("toolsdb"));
             web.UseSetting("ConnectionStrings:redis", Redis.ConnectionString);
             web.UseSetting("services:agents:http:0", $"http://127.0.0.1:{agentsPort}");
+            // The tests' own tool servers listen on 127.0.0.2; every other internal address stays forbidden.
+            web.UseSetting("Security:OutboundAllowList", ServerProcess.ToolHost);
         });
         Tools = ToolService.CreateClient();
     }

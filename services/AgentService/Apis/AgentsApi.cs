@@ -55,6 +55,8 @@ public static class AgentsApi
             Version = 1,
         };
         services.Db.Agents.Add(agent);
+        var apiKey = ApiKeys.Generate();
+        services.Db.ApiKeys.Add(KeysApi.NewKey(apiKey, agent.Name, Roles.Agent, agent.Id, now));
         if (idempotencyKey is not null)
         {
             services.Db.IdempotencyRecords.Add(new IdempotencyRecord { Key = idempotencyKey, RequestHash = requestHash!, AgentId = agent.Id, CreatedAt = now });
@@ -78,7 +80,7 @@ public static class AgentsApi
         }
 
         await services.Publisher.PublishAsync(agent.Id, agent.Name, "created");
-        return Created(agent.ToResponse(), response);
+        return Created(agent.ToResponse() with { ApiKey = apiKey }, response);
     }
 
     public static async Task<Results<Ok<AgentResponse>, ProblemHttpResult>> GetAgent(

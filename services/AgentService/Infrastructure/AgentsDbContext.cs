@@ -7,6 +7,7 @@ public sealed class AgentsDbContext(DbContextOptions<AgentsDbContext> options) :
 {
     public DbSet<Agent> Agents => Set<Agent>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -40,6 +41,22 @@ public sealed class AgentsDbContext(DbContextOptions<AgentsDbContext> options) :
             record.Property(r => r.CreatedAt).HasColumnName("created_at");
             // Deleting an agent forgets its keys, so a later retry with one creates the agent anew.
             record.HasOne<Agent>().WithMany().HasForeignKey(r => r.AgentId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<ApiKey>(key =>
+        {
+            key.ToTable("api_keys");
+            key.HasKey(k => k.Id);
+            key.Property(k => k.Id).HasColumnName("id");
+            key.Property(k => k.Hash).HasColumnName("hash").HasMaxLength(64);
+            key.HasIndex(k => k.Hash).IsUnique();
+            key.Property(k => k.Name).HasColumnName("name").HasMaxLength(64);
+            key.Property(k => k.Role).HasColumnName("role").HasMaxLength(16);
+            key.Property(k => k.AgentId).HasColumnName("agent_id");
+            key.HasIndex(k => k.AgentId);
+            key.Property(k => k.CreatedAt).HasColumnName("created_at");
+            // Deleting an agent deletes its key: the key stops working in the same commit.
+            key.HasOne<Agent>().WithMany().HasForeignKey(k => k.AgentId).OnDelete(DeleteBehavior.Cascade);
         });
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AgentOrchestration.ApiService.Security;
 using AgentOrchestration.ApiService.Services;
 using AgentOrchestration.ServiceCommon;
 using AgentOrchestration.ServiceCommon.Contracts;
@@ -14,18 +15,18 @@ public static class AgentRegistrationApi
 {
     public static IEndpointRouteBuilder MapAgentRegistrationApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/register-agent", RegisterAgent).WithName("RegisterAgent").WithTags("Agents")
+        app.MapPost("/register-agent", RegisterAgent).WithName("RegisterAgent").WithTags("Agents").RequireAuthorization(Policies.Admin)
             .Produces<RegisterAgentResponse>(StatusCodes.Status201Created)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        app.MapPost("/agents", CreateAgent).WithName("CreateAgent").WithTags("Agents")
+        app.MapPost("/agents", CreateAgent).WithName("CreateAgent").WithTags("Agents").RequireAuthorization(Policies.Admin)
             .Produces<AgentResponse>(StatusCodes.Status201Created)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        app.MapPatch("/agents/{idOrName}", UpdateAgent).WithName("UpdateAgent").WithTags("Agents")
+        app.MapPatch("/agents/{idOrName}", UpdateAgent).WithName("UpdateAgent").WithTags("Agents").RequireAuthorization(Policies.Admin)
             .Produces<AgentResponse>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -52,7 +53,7 @@ public static class AgentRegistrationApi
         relayed.Dispose();
         var agent = created.Deserialize<AgentResponse>(JsonSerializerOptions.Web)!;
         return TypedResults.Created($"/agents/{agent.Id}",
-            new RegisterAgentResponse(agent.Id, agent.Name, agent.Status, agent.Tools, agent.CreatedAt));
+            new RegisterAgentResponse(agent.Id, agent.Name, agent.Status, agent.Tools, agent.CreatedAt, agent.ApiKey));
     }
 
     public static Task<IResult> CreateAgent(

@@ -1,3 +1,4 @@
+using AgentOrchestration.ApiService.Security;
 using AgentOrchestration.ApiService.Services;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -7,7 +8,7 @@ public static class StatusApi
 {
     public static IEndpointRouteBuilder MapStatusApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/status", GetStatus).WithName("GetStatus").WithTags("System");
+        app.MapGet("/status", GetStatus).WithName("GetStatus").WithTags("System").RequireAuthorization(Policies.Read);
         return app;
     }
 

@@ -1,6 +1,8 @@
 using System.Buffers.Text;
+using System.Security.Claims;
 using System.Text;
 using AgentOrchestration.ApiService.Infrastructure;
+using AgentOrchestration.ApiService.Security;
 using AgentOrchestration.ApiService.Tasks.Model;
 using AgentOrchestration.ServiceCommon;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -16,8 +18,11 @@ public static class TaskQueries
     /// <summary>Tasks, newest first, filtered by agent, status and creation time; keyset-paged.</summary>
     public static async Task<Results<Ok<TaskPage>, ValidationProblem>> ListTasks(
         TasksDbContext db, string? agent, string? status, DateTimeOffset? since, DateTimeOffset? until, int? limit, string? cursor,
-        CancellationToken cancellationToken)
+        ClaimsPrincipal user, CancellationToken cancellationToken)
     {
+        // An agent key lists its own tasks, whatever agent it asked for.
+        var caller = user.ToCaller();
+        agent = caller.IsAgent ? caller.AgentId.ToString() : agent;
         var errors = new Dictionary<string, string[]>();
         var take = limit ?? DefaultLimit;
         if (take is < 1 or > MaxLimit)

@@ -1,5 +1,7 @@
+using System.Security.Claims;
 using System.Text.Json;
 using AgentOrchestration.ApiService.Infrastructure;
+using AgentOrchestration.ApiService.Security;
 using AgentOrchestration.ApiService.Tasks.Definition;
 using AgentOrchestration.ApiService.Tasks.Execution;
 using AgentOrchestration.ApiService.Tasks.Model;
@@ -18,7 +20,7 @@ public static class TasksApi
 
     public static IEndpointRouteBuilder MapTasksApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/execute-task", ExecuteTask).WithName("ExecuteTask").WithTags("Tasks")
+        app.MapPost("/execute-task", ExecuteTask).WithName("ExecuteTask").WithTags("Tasks").RequireAuthorization(Policies.Operate)
             .Accepts<JsonElement>("application/json")
             .Produces<TaskView>()
             .Produces<TaskView>(StatusCodes.Status202Accepted)
@@ -26,12 +28,13 @@ public static class TasksApi
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        app.MapGet("/tasks", TaskQueries.ListTasks).WithName("ListTasks").WithTags("Tasks");
-        app.MapGet("/tasks/{id:guid}", GetTask).WithName("GetTask").WithTags("Tasks");
-        app.MapPost("/tasks/{id:guid}/cancel", CancelTask).WithName("CancelTask").WithTags("Tasks");
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        app.MapGet("/tasks", TaskQueries.ListTasks).WithName("ListTasks").WithTags("Tasks").RequireAuthorization(Policies.Read);
+        app.MapGet("/tasks/{id:guid}", GetTask).WithName("GetTask").WithTags("Tasks").RequireAuthorization(Policies.Read);
+        app.MapPost("/tasks/{id:guid}/cancel", CancelTask).WithName("CancelTask").WithTags("Tasks").RequireAuthorization(Policies.Operate);
         app.MapGet("/schemas/task.json", () => Results.Text(TaskValidator.SchemaText, "application/schema+json"))
-            .WithName("GetTaskSchema").WithTags("Tasks");
+            .WithName("GetTaskSchema").WithTags("Tasks").AllowAnonymous();
         return app;
     }
 
@@ -48,18 +51,24 @@ public static class TasksApi
         TaskSignals signals,
         TasksDbContext db,
         TaskOptions options,
-        HttpResponse response,
+        HttpContext context,
         CancellationToken cancellationToken)
     {
+        var response = context.Response;
         if (idempotencyKey is { Length: 0 or > 255 })
         {
             return Problems.Validation(new Dictionary<string, string[]> { ["/headers/Idempotency-Key"] = ["The key must be 1 to 255 characters."] });
         }
 
         var (respondAsync, wait) = PreferHeader.Parse(prefer, options.DefaultWait, options.MaxWait);
-        var submitted = await submission.SubmitAsync(request, idempotencyKey, cancellationToken);
+        var submitted = await submission.SubmitAsync(request, idempotencyKey, context.User.ToCaller(), cancellationToken);
         if (submitted.Problem is not null)
         {
+            if (submitted.Problem is IStatusCodeHttpResult { StatusCode: StatusCodes.Status429TooManyRequests })
+            {
+                response.Headers.RetryAfter = "1";
+            }
+
             return submitted.Problem;
         }
 
@@ -83,20 +92,24 @@ public static class TasksApi
             : TypedResults.Json(TaskView.From(task), statusCode: StatusCodes.Status202Accepted);
     }
 
-    public static async Task<Results<Ok<TaskView>, ProblemHttpResult>> GetTask(Guid id, TasksDbContext db, CancellationToken cancellationToken)
+    /// <summary>An agent key sees only its own tasks; another agent's task is "not found" so its id reveals nothing.</summary>
+    public static async Task<Results<Ok<TaskView>, ProblemHttpResult>> GetTask(
+        Guid id, TasksDbContext db, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         var task = await db.Tasks.AsNoTracking().Include(t => t.Steps).FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
-        return task is null ? Problems.NotFound("Task", id.ToString()) : TypedResults.Ok(TaskView.From(task));
+        return task is null || !user.ToCaller().MayActAs(task.AgentId) ? Problems.NotFound("Task", id.ToString()) : TypedResults.Ok(TaskView.From(task));
     }
 
     /// <summary>Asks the task to stop: its running steps are cancelled and it ends as "cancelled".</summary>
     public static async Task<Results<Accepted<TaskView>, ProblemHttpResult>> CancelTask(
-        Guid id, TasksDbContext db, TaskSignals signals, IConnectionMultiplexer redis, ILogger<TaskWorker> logger, CancellationToken cancellationToken)
+        Guid id, TasksDbContext db, TaskSignals signals, IConnectionMultiplexer redis, ClaimsPrincipal user, ILogger<TaskWorker> logger,
+        CancellationToken cancellationToken)
     {
-        var updated = await db.Tasks.Where(t => t.Id == id && !TaskStatuses.Terminal.Contains(t.Status))
+        var caller = user.ToCaller();
+        var updated = await db.Tasks.Where(t => t.Id == id && !TaskStatuses.Terminal.Contains(t.Status) && (!caller.IsAgent || t.AgentId == caller.AgentId))
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.CancelRequested, true), cancellationToken);
         var task = await db.Tasks.AsNoTracking().Include(t => t.Steps).FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
-        if (task is null)
+        if (task is null || !caller.MayActAs(task.AgentId))
         {
             return Problems.NotFound("Task", id.ToString());
         }

@@ -1,7 +1,7 @@
-using AgentOrchestration.ApiService.Gateway;
 using AgentOrchestration.ApiService.Infrastructure;
 using AgentOrchestration.ApiService.Services;
 using AgentOrchestration.ServiceCommon;
+using AgentOrchestration.ServiceCommon.Security;
 
 namespace AgentOrchestration.ApiService.Extensions;
 
@@ -16,16 +16,15 @@ public static class ApplicationServiceExtensions
         builder.AddRedisClient("redis");
         builder.Services.AddSingleton(TimeProvider.System);
 
-        builder.Services.AddHttpClient<AgentServiceClient>(http => http.BaseAddress = new("http://agents"));
-        builder.Services.AddHttpClient<ToolServiceClient>(http => http.BaseAddress = new("http://tools"));
-        builder.Services.AddHttpClient(StatusHttpClient.Name);
+        builder.Services.AddHttpClient<AgentServiceClient>(http => http.BaseAddress = new("http://agents")).AddInternalCredential();
+        builder.Services.AddHttpClient<ToolServiceClient>(http => http.BaseAddress = new("http://tools")).AddInternalCredential();
+        builder.Services.AddHttpClient(StatusHttpClient.Name).AddInternalCredential();
         builder.Services.AddSingleton<StatusProbe>();
         builder.AddTaskExecution();
         builder.Services.AddHostedService<StatusWarmUp>();
 
-        builder.Services.AddReverseProxy()
-            .LoadFromMemory(GatewayRoutes.Routes, GatewayRoutes.Clusters)
-            .AddServiceDiscoveryDestinationResolver();
+        builder.AddApiSecurity();
+        builder.AddGateway();
 
         builder.Services.AddOpenApi();
     }

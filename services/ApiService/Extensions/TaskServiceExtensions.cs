@@ -3,6 +3,7 @@ using AgentOrchestration.ApiService.Tasks.Definition;
 using AgentOrchestration.ApiService.Tasks.Execution;
 using AgentOrchestration.ApiService.Tasks.Submission;
 using AgentOrchestration.ServiceCommon;
+using AgentOrchestration.ServiceCommon.Security;
 using Microsoft.Extensions.Http.Resilience;
 
 namespace AgentOrchestration.ApiService.Extensions;
@@ -15,7 +16,7 @@ public static class TaskServiceExtensions
         var options = builder.Configuration.GetSection("Tasks").Get<TaskOptions>() ?? new TaskOptions();
         builder.Services.AddSingleton(options);
         builder.Services.AddMigration<TasksDbContext>();
-        builder.Services.AddSingleton(new TaskValidator(options.MaxSteps));
+        builder.Services.AddSingleton(new TaskValidator(options.MaxSteps, options.MaxParallelSteps));
         builder.Services.AddSingleton<TaskSignals>();
         builder.Services.AddSingleton<TaskMetrics>();
         builder.Services.AddSingleton<StepExecutor>();
@@ -27,8 +28,8 @@ public static class TaskServiceExtensions
         builder.Services.AddHostedService<QueueDepthSampler>();
 
         builder.Services.AddScoped<TaskSubmission>();
-        builder.Services.AddHttpClient<ToolCatalog>(http => http.BaseAddress = new("http://tools"));
-        builder.Services.AddHttpClient<ToolInvocationClient>(http => http.BaseAddress = new("http://tools"));
+        builder.Services.AddHttpClient<ToolCatalog>(http => http.BaseAddress = new("http://tools")).AddInternalCredential();
+        builder.Services.AddHttpClient<ToolInvocationClient>(http => http.BaseAddress = new("http://tools")).AddInternalCredential();
         // A tool may legitimately run for minutes (sleep, a slow HTTP tool): the step's own timeout governs,
         // not the standard handler's 10-second attempt timeout.
         builder.Services.Configure<HttpStandardResilienceOptions>($"{nameof(ToolInvocationClient)}-standard", resilience =>

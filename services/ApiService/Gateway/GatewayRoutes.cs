@@ -1,24 +1,36 @@
+using AgentOrchestration.ApiService.Security;
 using Yarp.ReverseProxy.Configuration;
 
 namespace AgentOrchestration.ApiService.Gateway;
 
 /// <summary>
-/// The other services' public APIs, served from this origin by YARP. Their routes have a higher Order than the
-/// ApiService's own endpoints, so an endpoint defined here (POST /agents checks tools first) wins over the proxy.
-/// Destinations are service-discovery names, resolved from the variables the AppHost injects.
+/// The other services' public APIs, served from this origin by YARP, each route with the right it needs. Proxy routes
+/// have a higher Order than the ApiService's own endpoints, so an endpoint defined here (POST /agents checks tools
+/// first) wins over the proxy. Destinations are service-discovery names, resolved from the AppHost's variables.
 /// </summary>
 public static class GatewayRoutes
 {
     private const int ProxyOrder = 100;
+    private static readonly string[] Get = ["GET", "HEAD"];
+    private static readonly string[] Writes = ["POST", "PUT", "PATCH", "DELETE"];
 
     public static IReadOnlyList<RouteConfig> Routes { get; } =
     [
-        Route("agents", "agents", "/agents/{**rest}"),
-        Route("tools", "tools", "/tools/{**rest}"),
-        Route("tool-sources", "tools", "/tool-sources/{**rest}"),
-        Route("mcp", "tools", "/mcp/{**rest}"),
-        Route("task-logs", "logging", "/tasks/{taskId}/logs/{**rest}"),
-        Route("logs", "logging", "/logs/{**rest}"),
+        Route(AgentScope.AgentsRead, "agents", "/agents/{**rest}", Policies.Read, Get),
+        Route("agent-keys", "agents", "/agents/{idOrName}/keys", Policies.Operate, ["POST"]),
+        Route("agents-write", "agents", "/agents/{**rest}", Policies.Admin, Writes),
+        Route("api-keys", "agents", "/api-keys/{**rest}", Policies.Admin),
+        Route("tools-read", "tools", "/tools/{**rest}", Policies.Read, Get),
+        Route("tools-invoke", "tools", "/tools/{name}/invoke", Policies.Operate, ["POST"]),
+        Route("tools-write", "tools", "/tools/{**rest}", Policies.Admin, Writes),
+        Route("tool-sources-read", "tools", "/tool-sources/{**rest}", Policies.Read, Get),
+        Route("tool-sources-write", "tools", "/tool-sources/{**rest}", Policies.Admin, Writes),
+        Route("mcp", "tools", "/mcp/{**rest}", Policies.Operate),
+        Route(AgentScope.TaskLogs, "logging", "/tasks/{taskId}/logs/{**rest}", Policies.Read, Get),
+        Route(AgentScope.LiveLogs, "logging", "/logs/{**rest}", Policies.Read, Get),
+        Document("agents"),
+        Document("tools"),
+        Document("logging"),
     ];
 
     public static IReadOnlyList<ClusterConfig> Clusters { get; } =
@@ -28,12 +40,23 @@ public static class GatewayRoutes
         Cluster("logging"),
     ];
 
-    private static RouteConfig Route(string id, string cluster, string path) => new()
+    private static RouteConfig Route(string id, string cluster, string path, string policy, string[]? methods = null) => new()
     {
         RouteId = id,
         ClusterId = cluster,
         Order = ProxyOrder,
-        Match = new RouteMatch { Path = path },
+        AuthorizationPolicy = policy,
+        Match = new RouteMatch { Path = path, Methods = methods },
+    };
+
+    /// <summary>A service's OpenAPI document as /openapi/{service}.json, open like the gateway's own (the dashboard's client is generated from them).</summary>
+    private static RouteConfig Document(string service) => new()
+    {
+        RouteId = $"openapi-{service}",
+        ClusterId = service,
+        AuthorizationPolicy = "anonymous",
+        Match = new RouteMatch { Path = $"/openapi/{service}.json", Methods = Get },
+        Transforms = [new Dictionary<string, string> { ["PathSet"] = "/openapi/v1.json" }],
     };
 
     private static ClusterConfig Cluster(string service) => new()

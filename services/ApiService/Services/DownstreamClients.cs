@@ -47,6 +47,19 @@ public sealed class AgentServiceClient(HttpClient http)
 
     public Task<HttpResponseMessage> GetStatsAsync(CancellationToken cancellationToken) =>
         http.GetAsync("/internal/stats", cancellationToken);
+
+    /// <summary>Whose key has this SHA-256 (hex), or null when none does.</summary>
+    public async Task<ResolvedKey?> ResolveKeyAsync(string hash, CancellationToken cancellationToken)
+    {
+        using var response = await http.PostAsJsonAsync("/internal/keys/resolve", new ResolveKeyRequest(hash), JsonSerializerOptions.Web, cancellationToken);
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<ResolvedKey>(JsonSerializerOptions.Web, cancellationToken);
+    }
 }
 
 /// <summary>The ToolService's internal API, through service discovery.</summary>

@@ -33,7 +33,8 @@ public sealed record AgentResponse(
     IReadOnlyDictionary<string, string> Labels,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    int Version)
+    int Version,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ApiKey = null)
 {
     /// <summary>The strong ETag of this version; PATCH and DELETE accept it in If-Match.</summary>
     [JsonIgnore]
@@ -49,4 +50,7 @@ public sealed record RegisterAgentRequest(
     string? Description = null,
     IReadOnlyDictionary<string, string>? Labels = null);
 
-public sealed record RegisterAgentResponse(Guid Id, string Name, AgentStatus Status, IReadOnlyList<string> Tools, DateTimeOffset RegisteredAt);
+/// <summary><c>ApiKey</c> is the agent's key, shown this once (absent when an Idempotency-Key replays the response).</summary>
+public sealed record RegisterAgentResponse(
+    Guid Id, string Name, AgentStatus Status, IReadOnlyList<string> Tools, DateTimeOffset RegisteredAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ApiKey);

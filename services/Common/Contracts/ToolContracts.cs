@@ -18,7 +18,8 @@ public sealed record InvokeToolResponse(
     string? Error,
     long DurationMs,
     int Attempts,
-    bool Truncated = false);
+    bool Truncated = false,
+    string? ErrorCode = null);
 
 /// <summary>
 /// Progress a tool reported during a call (an MCP progress notification). With <c>Accept: application/x-ndjson</c>

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using AgentOrchestration.ServiceCommon;
 using AgentOrchestration.ServiceCommon.Contracts;
+using AgentOrchestration.ServiceCommon.Security;
 using AgentOrchestration.ToolService.Invocation;
 
 namespace AgentOrchestration.ToolService.Apis;
@@ -17,12 +18,23 @@ public static class ToolInvocationApi
     public static async Task<IResult> InvokeTool(
         string name, InvokeToolRequest request, ToolCallGate gate, ToolInvoker invoker, HttpContext http, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(request.Agent))
+        // An agent key calls tools as its own agent only; naming another agent is forbidden rather than ignored.
+        var caller = Caller.From(http.Request);
+        if (caller.IsAgent && request.Agent is not null
+            && !request.Agent.Equals(caller.AgentName, StringComparison.OrdinalIgnoreCase)
+            && !request.Agent.Equals(caller.AgentId.ToString(), StringComparison.OrdinalIgnoreCase))
+        {
+            return Problems.Problem(StatusCodes.Status403Forbidden, "agent_mismatch", "An agent key calls tools only as its own agent.",
+                $"This key belongs to '{caller.AgentName}', not '{request.Agent}'.");
+        }
+
+        var agent = caller.IsAgent ? caller.AgentId.ToString() : request.Agent;
+        if (string.IsNullOrWhiteSpace(agent))
         {
             return Problems.Validation(new Dictionary<string, string[]> { ["/agent"] = ["The calling agent (name or id) is required."] });
         }
 
-        var decision = await gate.CheckAsync(name, request.Agent, request.Arguments, cancellationToken);
+        var decision = await gate.CheckAsync(name, agent, request.Arguments, cancellationToken);
         if (decision.Problem is not null)
         {
             return decision.Problem;

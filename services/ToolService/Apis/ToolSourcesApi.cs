@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using AgentOrchestration.ServiceCommon;
 using AgentOrchestration.ToolService.Infrastructure;
+using AgentOrchestration.ToolService.Invocation;
 using AgentOrchestration.ToolService.Mcp;
 using AgentOrchestration.ToolService.Model;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -123,7 +124,9 @@ public static partial class ToolSourcesApi
         source.LastSyncError is not null ? "unhealthy" : pool.IsConnected(source.Name) ? "healthy" : "disconnected",
         source.CreatedAt, source.LastSyncAt, source.LastSyncError, source.ToolCount);
 
-    private static ProblemHttpResult Unreachable(McpSourceUnreachableException ex) =>
-        Problems.Problem(StatusCodes.Status422UnprocessableEntity, SourceUnreachable,
+    private static ProblemHttpResult Unreachable(McpSourceUnreachableException ex) => OutboundHttp.Blocked(ex) is { } blocked
+        ? Problems.Problem(StatusCodes.Status422UnprocessableEntity, OutboundBlockedException.Code,
+            "The MCP server's address is not allowed.", blocked.Message)
+        : Problems.Problem(StatusCodes.Status422UnprocessableEntity, SourceUnreachable,
             "The MCP server could not be reached or listed.", ex.Message);
 }

@@ -1,4 +1,5 @@
 using AgentOrchestration.ServiceCommon;
+using AgentOrchestration.ServiceCommon.Security;
 using AgentOrchestration.ToolService.Builtins;
 using AgentOrchestration.ToolService.Infrastructure;
 using AgentOrchestration.ToolService.Invocation;
@@ -26,11 +27,13 @@ public static class ApplicationServiceExtensions
             .PersistKeysToDbContext<ToolsDbContext>();
         builder.Services.AddSingleton<SecretProtector>();
 
-        builder.Services.AddHttpClient<AgentDirectory>(http => http.BaseAddress = new("http://agents"));
+        builder.Services.AddHttpClient<AgentDirectory>(http => http.BaseAddress = new("http://agents")).AddInternalCredential();
         builder.Services.AddHostedService<AgentCacheInvalidator>();
 
         builder.Services.AddSingleton<ToolSchemas>();
-        builder.Services.AddSingleton<OutboundHttp>();
+        builder.Services.Configure<ToolOutputOptions>(builder.Configuration.GetSection("Limits"));
+        builder.Services.AddSingleton(new OutboundPolicy(builder.Configuration[OutboundPolicy.ConfigKey]));
+        builder.Services.AddSingleton(services => new OutboundHttp(services.GetRequiredService<OutboundPolicy>()));
         builder.Services.AddSingleton<BuiltinExecutor>();
         builder.Services.AddSingleton<HttpToolExecutor>();
         builder.Services.AddSingleton<McpClientPool>();

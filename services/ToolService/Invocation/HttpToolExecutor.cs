@@ -34,6 +34,10 @@ public sealed class HttpToolExecutor(OutboundHttp outbound, SecretProtector secr
         {
             response = await outbound.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         }
+        catch (HttpRequestException ex) when (OutboundHttp.Blocked(ex) is { } blocked)
+        {
+            throw new ToolFailureException(blocked.Message, OutboundBlockedException.Code);
+        }
         catch (HttpRequestException ex)
         {
             throw new TransientToolException($"Could not reach the tool: {ex.Message}", ex);

@@ -5,6 +5,7 @@ using AgentOrchestration.ServiceCommon.Contracts;
 using AgentOrchestration.ToolService.Builtins;
 using AgentOrchestration.ToolService.Mcp;
 using AgentOrchestration.ToolService.Model;
+using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;
 using Polly.Timeout;
@@ -16,7 +17,8 @@ namespace AgentOrchestration.ToolService.Invocation;
 /// timeout on each attempt, and retries with backoff for transient failures. A failing tool is a result
 /// (isError), never an exception of the API.
 /// </summary>
-public sealed class ToolInvoker(BuiltinExecutor builtins, HttpToolExecutor http, McpToolExecutor mcp, ILogger<ToolInvoker> logger)
+public sealed class ToolInvoker(
+    BuiltinExecutor builtins, HttpToolExecutor http, McpToolExecutor mcp, IOptions<ToolOutputOptions> limits, ILogger<ToolInvoker> logger)
 {
     public const int MaxAttempts = 3;
     private static readonly ActivitySource Activity = new(Microsoft.Extensions.Hosting.ServiceDefaultsExtensions.ActivitySourceName);
@@ -50,7 +52,8 @@ public sealed class ToolInvoker(BuiltinExecutor builtins, HttpToolExecutor http,
                 return await ExecuteOnceAsync(tool, arguments, onProgress, token);
             }, cancellationToken);
             span?.SetTag("tool.attempts", attempts);
-            return new InvokeToolResponse(ToElement(output), false, null, stopwatch.ElapsedMilliseconds, attempts);
+            var (element, truncated) = Limit(output);
+            return new InvokeToolResponse(element, false, null, stopwatch.ElapsedMilliseconds, attempts, truncated);
         }
         catch (Exception ex) when (ex is ToolFailureException or TransientToolException or TimeoutRejectedException)
         {
@@ -58,7 +61,8 @@ public sealed class ToolInvoker(BuiltinExecutor builtins, HttpToolExecutor http,
             span?.SetStatus(ActivityStatusCode.Error, message);
             span?.SetTag("tool.attempts", attempts);
             logger.LogInformation("Tool {Tool} failed after {Attempts} attempt(s): {Message}", tool.Name, attempts, message);
-            return new InvokeToolResponse(null, true, message, stopwatch.ElapsedMilliseconds, attempts);
+            return new InvokeToolResponse(null, true, message, stopwatch.ElapsedMilliseconds, attempts,
+                ErrorCode: (ex as ToolFailureException)?.Code);
         }
     }
 
@@ -70,6 +74,25 @@ public sealed class ToolInvoker(BuiltinExecutor builtins, HttpToolExecutor http,
         _ => throw new ToolFailureException($"Unknown tool kind {tool.Kind}."),
     };
 
-    private static JsonElement? ToElement(JsonNode? node) =>
-        node is null ? null : JsonSerializer.SerializeToElement(node);
+    /// <summary>
+    /// Output larger than the limit becomes its first bytes as a string, flagged, so one chatty tool cannot bloat
+    /// every task, event and log downstream.
+    /// </summary>
+    private (JsonElement? Output, bool Truncated) Limit(JsonNode? node)
+    {
+        if (node is null)
+        {
+            return (null, false);
+        }
+
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(node);
+        var max = limits.Value.MaxToolOutputBytes;
+        if (bytes.Length <= max)
+        {
+            return (JsonSerializer.Deserialize<JsonElement>(bytes), false);
+        }
+
+        var prefix = System.Text.Encoding.UTF8.GetString(bytes, 0, max).TrimEnd('\uFFFD');
+        return (JsonSerializer.SerializeToElement(prefix), true);
+    }
 }

@@ -33,6 +33,10 @@ public sealed class McpToolExecutor(McpClientPool pool, IServiceScopeFactory sco
             var progress = onProgress is null ? null : new ProgressCallback(v => onProgress(new ToolProgress(v.Progress, v.Total, v.Message)));
             result = await client.CallToolAsync(config.RemoteName, arguments, progress, cancellationToken: cancellationToken);
         }
+        catch (Exception ex) when (OutboundHttp.Blocked(ex) is { } blocked)
+        {
+            throw new ToolFailureException(blocked.Message, OutboundBlockedException.Code);
+        }
         catch (Exception ex) when (ex is HttpRequestException or McpException or IOException or ObjectDisposedException)
         {
             // The session may be gone (server restarted): reconnect on the retry.

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AgentOrchestration.ServiceCommon.Security;
 using AgentOrchestration.ToolService.Infrastructure;
 using AgentOrchestration.ToolService.Invocation;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -81,6 +82,16 @@ public static class RegistryMcpServer
         };
     }
 
-    private static string? CallingAgent(IServiceProvider services) =>
-        services.GetRequiredService<IHttpContextAccessor>().HttpContext?.Request.Headers[AgentHeader].FirstOrDefault();
+    /// <summary>An agent key is always its own agent; an admin chooses one with the X-Agent header (or none: every tool).</summary>
+    private static string? CallingAgent(IServiceProvider services)
+    {
+        var request = services.GetRequiredService<IHttpContextAccessor>().HttpContext?.Request;
+        if (request is null)
+        {
+            return null;
+        }
+
+        var caller = Caller.From(request);
+        return caller.IsAgent ? caller.AgentId.ToString() : request.Headers[AgentHeader].FirstOrDefault();
+    }
 }

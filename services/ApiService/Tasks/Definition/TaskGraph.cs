@@ -3,6 +3,19 @@ namespace AgentOrchestration.ApiService.Tasks.Definition;
 /// <summary>The dependency graph of a task's steps.</summary>
 public static class TaskGraph
 {
+    /// <summary>
+    /// The most steps that share a depth (longest path from a root): those can all be ready at the same moment, so it
+    /// is the task's parallel width. Requires an acyclic graph with unique ids.
+    /// </summary>
+    public static int Width(TaskDefinition task)
+    {
+        var dependsOn = task.Steps.ToDictionary(s => s.Id, s => s.DependsOn);
+        var depth = new Dictionary<string, int>();
+        int Depth(string id) => depth.TryGetValue(id, out var known) ? known
+            : depth[id] = 1 + dependsOn[id].Where(dependsOn.ContainsKey).Select(Depth).DefaultIfEmpty(0).Max();
+        return task.Steps.Select(s => Depth(s.Id)).GroupBy(d => d).Max(g => g.Count());
+    }
+
     /// <summary>One cycle as the ids along it (first id repeated at the end), or null when the graph is acyclic.</summary>
     public static List<string>? FindCycle(TaskDefinition task)
     {

@@ -9,9 +9,9 @@ public sealed record TaskValidation(TaskDefinition? Task, Dictionary<string, str
 /// <summary>
 /// Checks a task before anything runs: first against the published JSON Schema (shapes, unknown fields), then the
 /// rules a schema cannot say: unique step ids, known dependencies, no cycles, templates that only reference
-/// ancestors, and the step limit. Every error is keyed by the JSON Pointer of what is wrong.
+/// ancestors, and the step and parallelism limits. Every error is keyed by the JSON Pointer of what is wrong.
 /// </summary>
-public sealed class TaskValidator(int maxSteps)
+public sealed class TaskValidator(int maxSteps, int maxParallelSteps)
 {
     public static readonly string SchemaText = LoadSchema();
     private static readonly JsonSchema Schema = JsonSchemas.Build(JsonDocument.Parse(SchemaText).RootElement);
@@ -105,6 +105,11 @@ public sealed class TaskValidator(int maxSteps)
         {
             add("/steps", $"The steps form a cycle: {string.Join(" → ", cycle)}.");
             return;
+        }
+
+        if (TaskGraph.Width(task) is var width && width > maxParallelSteps)
+        {
+            add("/steps", $"{width} steps could run at the same time; a task may run at most {maxParallelSteps} in parallel.");
         }
 
         for (var i = 0; i < task.Steps.Count; i++)

@@ -5,8 +5,8 @@ public sealed class TaskOptions
 {
     public int MaxSteps { get; set; } = 100;
 
-    /// <summary>Steps of one task running at the same time.</summary>
-    public int MaxParallelSteps { get; set; } = 16;
+    /// <summary>Steps of one task running at the same time; a task whose graph is wider is rejected (400).</summary>
+    public int MaxParallelSteps { get; set; } = 32;
 
     /// <summary>Tasks one replica executes at the same time.</summary>
     public int MaxConcurrentTasks { get; set; } = 64;

@@ -40,8 +40,9 @@ public sealed class ToolInvocationClient(HttpClient http)
                     return new StepAttempt(false, null, "The ToolService ended the call without a result.", Retryable: true);
                 }
 
+                // A failure with a code (ssrf_blocked) is a decision, not an accident: retrying cannot change it.
                 return result.IsError
-                    ? new StepAttempt(false, null, result.Error, Retryable: true)
+                    ? new StepAttempt(false, null, result.ErrorCode is { } code ? $"{code}: {result.Error}" : result.Error, Retryable: result.ErrorCode is null)
                     : new StepAttempt(true, result.Output, null, false);
             }
 

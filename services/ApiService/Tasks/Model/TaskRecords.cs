@@ -12,6 +12,7 @@ public static class TaskStatuses
     public const string TimedOut = "timed_out";
 
     public static readonly string[] Terminal = [Succeeded, Failed, Cancelled, TimedOut];
+    public static readonly string[] Unfinished = [Queued, Running];
     public static readonly string[] All = [Queued, Running, Succeeded, Failed, Cancelled, TimedOut];
 
     public static bool IsTerminal(string status) => Terminal.Contains(status);

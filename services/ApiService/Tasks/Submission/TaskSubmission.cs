@@ -2,13 +2,16 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json;
 using AgentOrchestration.ApiService.Infrastructure;
+using AgentOrchestration.ApiService.Security;
 using AgentOrchestration.ApiService.Services;
 using AgentOrchestration.ApiService.Tasks.Definition;
 using AgentOrchestration.ApiService.Tasks.Execution;
 using AgentOrchestration.ApiService.Tasks.Model;
 using AgentOrchestration.ServiceCommon;
 using AgentOrchestration.ServiceCommon.Contracts;
+using AgentOrchestration.ServiceCommon.Security;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace AgentOrchestration.ApiService.Tasks.Submission;
 
@@ -21,16 +24,24 @@ public sealed record Submitted(Guid TaskId, bool Replayed, IResult? Problem);
 /// that commit is it acknowledged; the replica holds the lease and starts it at once.
 /// </summary>
 public sealed class TaskSubmission(
-    TasksDbContext db, TaskValidator validator, AgentServiceClient agents, ToolCatalog tools, TaskOptions options, TimeProvider clock)
+    TasksDbContext db, TaskValidator validator, AgentServiceClient agents, ToolCatalog tools, TaskOptions options,
+    IOptions<SecurityOptions> security, TimeProvider clock)
 {
     public const string IdempotencyKeyReused = "idempotency_key_reused";
 
-    public async Task<Submitted> SubmitAsync(JsonElement request, string? idempotencyKey, CancellationToken cancellationToken)
+    public async Task<Submitted> SubmitAsync(JsonElement request, string? idempotencyKey, Caller caller, CancellationToken cancellationToken)
     {
         var validation = validator.Validate(request);
         if (validation.Task is not { } task)
         {
             return Fail(Problems.Validation(validation.Errors));
+        }
+
+        if (caller.IsAgent && !task.Agent.Equals(caller.AgentName, StringComparison.OrdinalIgnoreCase)
+            && !task.Agent.Equals(caller.AgentId.ToString(), StringComparison.OrdinalIgnoreCase))
+        {
+            return Fail(Problems.Problem(StatusCodes.Status403Forbidden, "agent_mismatch", "An agent key runs tasks only as its own agent.",
+                $"This key belongs to '{caller.AgentName}', not '{task.Agent}'."));
         }
 
         var hash = Convert.ToHexString(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request)));
@@ -54,6 +65,11 @@ public sealed class TaskSubmission(
         if (await CheckToolsAsync(task, agent, cancellationToken) is { } toolProblem)
         {
             return Fail(toolProblem);
+        }
+
+        if (await CheckInFlightAsync(agent, cancellationToken) is { } busy)
+        {
+            return Fail(busy);
         }
 
         var record = NewRecord(task, agent, idempotencyKey, hash);
@@ -116,6 +132,22 @@ public sealed class TaskSubmission(
             ? new Submitted(existing.Id, true, null)
             : Fail(Problems.Problem(StatusCodes.Status422UnprocessableEntity, IdempotencyKeyReused,
                 "The Idempotency-Key was already used with a different task.", $"Key '{key}' belongs to task {existing.Id}."));
+    }
+
+    /// <summary>429 when the agent already has its limit of unfinished tasks (counting stops at the limit: bounded work).</summary>
+    private async Task<IResult?> CheckInFlightAsync(AgentResponse agent, CancellationToken cancellationToken)
+    {
+        var limit = security.Value.MaxTasksInFlightPerAgent;
+        var inFlight = await db.Tasks.Where(t => t.AgentId == agent.Id && TaskStatuses.Unfinished.Contains(t.Status))
+            .Select(t => t.Id).Take(limit).CountAsync(cancellationToken);
+        if (inFlight < limit)
+        {
+            return null;
+        }
+
+        return Problems.Problem(StatusCodes.Status429TooManyRequests, "too_many_tasks", "The agent has too many unfinished tasks.",
+            $"Agent '{agent.Name}' has {limit} tasks queued or running; submit more when some finish.",
+            new Dictionary<string, object?> { ["limit"] = limit });
     }
 
     /// <summary>403 for tools the agent may not use; 422 for unknown tools or literal arguments against a schema.</summary>

@@ -1,0 +1,80 @@
+using AgentOrchestration.ApiService.Infrastructure;
+using AgentOrchestration.ServiceCommon;
+using Microsoft.AspNetCore.Http.Extensions;
+using Microsoft.EntityFrameworkCore;
+using Yarp.ReverseProxy.Model;
+
+namespace AgentOrchestration.ApiService.Security;
+
+/// <summary>
+/// Narrows an agent key's reads through the proxy to its own things: its own agent record, its own tasks' logs
+/// (another agent's task is "not found", not "forbidden", so ids reveal nothing), and the live feed of its own tasks.
+/// Other roles pass untouched; tool calls and /mcp are scoped by the ToolService from the caller headers.
+/// </summary>
+public static class AgentScope
+{
+    public const string AgentsRead = "agents-read";
+    public const string TaskLogs = "task-logs";
+    public const string LiveLogs = "logs";
+
+    public static async Task InvokeAsync(HttpContext context, Func<Task> next)
+    {
+        var caller = context.User.ToCaller();
+        if (!caller.IsAgent)
+        {
+            await next();
+            return;
+        }
+
+        var route = context.GetReverseProxyFeature().Route.Config.RouteId;
+        var problem = route switch
+        {
+            AgentsRead => CheckAgentRead(context, caller.AgentId, caller.AgentName),
+            TaskLogs => await CheckTaskOwnerAsync(context, caller.AgentId),
+            LiveLogs => OnlyOwnFeed(context, caller.AgentName),
+            _ => null,
+        };
+        if (problem is not null)
+        {
+            await problem.ExecuteAsync(context);
+            return;
+        }
+
+        await next();
+    }
+
+    private static IResult? CheckAgentRead(HttpContext context, Guid? agentId, string? agentName)
+    {
+        var segments = context.Request.Path.Value!.Trim('/').Split('/');
+        if (segments.Length == 1)
+        {
+            return Problems.Problem(StatusCodes.Status403Forbidden, "forbidden", "An agent key cannot list agents.",
+                "Read your own agent at /agents/{your id or name}.");
+        }
+
+        var target = Uri.UnescapeDataString(segments[1]);
+        var isSelf = target.Equals(agentId.ToString(), StringComparison.OrdinalIgnoreCase)
+            || target.Equals(agentName, StringComparison.OrdinalIgnoreCase);
+        return isSelf ? null : Problems.NotFound("Agent", target);
+    }
+
+    private static async Task<IResult?> CheckTaskOwnerAsync(HttpContext context, Guid? agentId)
+    {
+        var raw = context.Request.RouteValues["taskId"]?.ToString();
+        var db = context.RequestServices.GetRequiredService<TasksDbContext>();
+        var owned = Guid.TryParse(raw, out var taskId)
+            && await db.Tasks.AnyAsync(t => t.Id == taskId && t.AgentId == agentId, context.RequestAborted);
+        return owned ? null : Problems.NotFound("Task", raw ?? "");
+    }
+
+    /// <summary>The feed is filtered to the caller's tasks whatever agent the query asked for.</summary>
+    private static IResult? OnlyOwnFeed(HttpContext context, string? agentName)
+    {
+        var query = new QueryBuilder(context.Request.Query.Where(q => !q.Key.Equals("agent", StringComparison.OrdinalIgnoreCase)))
+        {
+            { "agent", agentName ?? "" },
+        };
+        context.Request.QueryString = query.ToQueryString();
+        return null;
+    }
+}

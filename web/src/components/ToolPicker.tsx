@@ -15,6 +15,11 @@ export function ToolPicker({ value, onChange }: { value: string[]; onChange: (to
     queryFn: () => unwrap(toolsApi.GET('/tools', { params: { query: { q: q || undefined, limit: 8 } } })),
   });
   const candidates = (search.data?.items ?? []).filter((t) => !value.includes(t.name));
+  // A name typed exactly can be added even if the search does not list it (an MCP tool not synced yet, say);
+  // the API checks every name and the form shows its answer.
+  const typed = text.trim();
+  const canAddTyped =
+    typed !== '' && !value.includes(typed) && !candidates.some((t) => t.name === typed) && search.isSuccess && q === typed;
 
   return (
     <fieldset className="tool-picker">
@@ -48,6 +53,11 @@ export function ToolPicker({ value, onChange }: { value: string[]; onChange: (to
           </li>
         ))}
       </ul>
+      {canAddTyped && (
+        <button type="button" onClick={() => onChange([...value, typed])}>
+          Add “{typed}” as typed
+        </button>
+      )}
     </fieldset>
   );
 }

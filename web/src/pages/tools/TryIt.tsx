@@ -1,11 +1,11 @@
 import { useState } from 'react';
-import { useMutation, useQuery } from '@tanstack/react-query';
-import { agentsApi, fetchJson, unwrap } from '../../api/client';
+import { useMutation } from '@tanstack/react-query';
+import { fetchJson } from '../../api/client';
 import type { Tool } from '../../api/types';
 import { useAuth } from '../../auth/AuthProvider';
 import { JsonView } from '../../components/JsonView';
 import { ProblemAlert } from '../../components/ProblemAlert';
-import { QueryState } from '../../components/QueryState';
+import { AgentInput } from '../../components/AgentInput';
 import { SchemaForm } from '../../components/schema/SchemaForm';
 
 /** The invocation answer. Its OpenAPI response is untyped (the handler returns IResult), so it is read loosely. */
@@ -22,13 +22,8 @@ export function TryIt({ tool }: { tool: Tool }) {
   const { me } = useAuth();
   // An agent key can only act as itself; an admin picks among the agents granted this tool.
   const ownAgent = me?.role === 'agent' ? me.agentName : null;
-  const holders = useQuery({
-    queryKey: ['agents', 'holding', tool.name],
-    enabled: !ownAgent,
-    queryFn: () => unwrap(agentsApi.GET('/agents', { params: { query: { tool: tool.name, status: 'active', limit: 100 } } })),
-  });
   const [chosen, setChosen] = useState('');
-  const agent = ownAgent ?? (chosen || holders.data?.items[0]?.name || '');
+  const agent = ownAgent ?? chosen.trim();
 
   const invoke = useMutation({
     mutationFn: (args: Record<string, unknown>) =>
@@ -44,24 +39,12 @@ export function TryIt({ tool }: { tool: Tool }) {
       {ownAgent ? (
         <p>Runs as your agent <strong>{ownAgent}</strong>.</p>
       ) : (
-        <QueryState
-          query={holders}
-          label="agents"
-          isEmpty={(p) => p.items.length === 0}
-          empty="No active agent holds this tool yet: give it to one on the Agents page."
-        >
-          {(page) => (
-            <label>
-              Run as agent
-              <select value={agent} onChange={(e) => setChosen(e.target.value)}>
-                {page.items.map((a) => <option key={a.id} value={a.name}>{a.name}</option>)}
-              </select>
-            </label>
-          )}
-        </QueryState>
+        <AgentInput label="Run as agent" value={chosen} onChange={setChosen} tool={tool.name} />
       )}
-      {agent && (
+      {agent ? (
         <SchemaForm schema={tool.inputSchema} submitLabel="Invoke" busy={invoke.isPending} onSubmit={(args) => invoke.mutate(args)} />
+      ) : (
+        <p className="muted">Choose an agent that holds {tool.name} (suggestions list those that do).</p>
       )}
       {invoke.isError && <ProblemAlert error={invoke.error} />}
       {invoke.isSuccess && (

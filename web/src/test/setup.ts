@@ -4,7 +4,7 @@ import { cleanup } from '@testing-library/react';
 
 afterEach(() => {
   cleanup();
-  sessionStorage.clear();
+  globalThis.sessionStorage?.clear();
 });
 
 // React Flow measures its container; jsdom has no layout, so give it a ResizeObserver that never fires.

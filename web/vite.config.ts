@@ -16,6 +16,8 @@ export default defineConfig({
   server: {
     port: Number(process.env.PORT ?? 5173),
     strictPort: true,
+    // Transform the task editor (Monaco) at start-up rather than on the first visit, which would take many seconds.
+    warmup: { clientFiles: ['./src/pages/tasks/NewTaskPage.tsx', './src/pages/tasks/TaskPage.tsx'] },
     // The browser sees one origin: API calls go to the ApiService through this proxy.
     proxy: Object.fromEntries(
       apiPaths.map((path) => [path, { target: apiTarget, changeOrigin: true, bypass: serveAppToBrowsers }]),

@@ -44,7 +44,7 @@ internal sealed class DashboardBrowser : IAsyncDisposable
         });
         var page = await context.NewPageAsync();
         // The dev server compiles modules on first request (Monaco is large), so the first visit to a page is slow.
-        page.SetDefaultTimeout(60_000);
+        page.SetDefaultTimeout(90_000);
         return new DashboardBrowser(playwright, browser, page, output);
     }
 

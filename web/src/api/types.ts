@@ -4,6 +4,7 @@ import type { components as Agents } from './generated/agents';
 import type { components as Tools } from './generated/tools';
 import type { components as Logging } from './generated/logging';
 
+export type Me = Api['schemas']['Me'];
 export type SystemStatus = Api['schemas']['SystemStatus'];
 export type DependencyStatus = Api['schemas']['DependencyStatus'];
 export type TaskView = Api['schemas']['TaskView'];
@@ -26,9 +27,3 @@ export type ExecutionEvent = Logging['schemas']['ExecutionEvent'];
  */
 export type Problem = Api['schemas']['HttpValidationProblemDetails'] & { code?: string | null; traceId?: string | null };
 
-/** GET /me. Hand-written until the committed snapshot includes /me (the gateway is adding it); then generated. */
-export interface Me {
-  role: 'admin' | 'viewer' | 'agent' | string;
-  agentId: string | null;
-  agentName: string | null;
-}

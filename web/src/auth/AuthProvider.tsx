@@ -22,8 +22,11 @@ interface AuthState {
 
 const AuthContext = createContext<AuthState | null>(null);
 
-/** Asks GET /me who the key belongs to; a 401 is a wrong key, anything else an API problem. */
-export async function whoAmI(key: string, fetchImpl: typeof fetch = fetch): Promise<Me> {
+/**
+ * Asks GET /me who the key belongs to; a 401 is a wrong key, anything else an API problem. A plain fetch, not the
+ * shared client: the key is not stored until it has been accepted, and this 401 must not end another session.
+ */
+export async function whoAmI(key: string, fetchImpl: typeof fetch = (input, init) => fetch(input, init)): Promise<Me> {
   const response = await fetchImpl('/me', { headers: { Authorization: `Bearer ${key}`, Accept: 'application/json' } });
   if (!response.ok) throw await problemFrom(response);
   return (await response.json()) as Me;

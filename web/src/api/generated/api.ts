@@ -48,6 +48,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["GetMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/register-agent": {
         parameters: {
             query?: never;
@@ -149,6 +165,7 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         AgentResponse: {
+            apiKey?: null | string;
             /** Format: date-time */
             createdAt: string;
             description: null | string;
@@ -194,6 +211,12 @@ export interface components {
             type?: null | string;
         };
         JsonElement: unknown;
+        Me: {
+            /** Format: uuid */
+            agentId: null | string;
+            agentName: null | string;
+            role: string;
+        };
         ProblemDetails: {
             detail?: null | string;
             instance?: null | string;
@@ -211,6 +234,7 @@ export interface components {
             tools?: null | string[];
         };
         RegisterAgentResponse: {
+            apiKey: null | string;
             /** Format: uuid */
             id: string;
             name: string;
@@ -499,6 +523,44 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -24,8 +24,8 @@ export function RegisterAgentForm() {
     e.preventDefault();
     register.mutate();
   };
-  // The API returns the agent's own key once, at registration (not in the typed document yet, hence the probe).
-  const apiKey = (register.data as { apiKey?: string } | undefined)?.apiKey;
+  // The agent's own key comes back once, at registration: show it now or never.
+  const apiKey = register.data?.apiKey;
 
   return (
     <form className="card stack" onSubmit={submit} aria-labelledby="register-title">

@@ -31,6 +31,10 @@ export function TaskEditor({ value, onChange, schema }: Props) {
   useEffect(() => attachSchema(monaco), [schema]); // eslint-disable-line react-hooks/exhaustive-deps
 
   return (
+    <div className="stack">
+    <p className="muted" id="editor-keys">
+      In the editor, Tab indents; press Ctrl+M first to make Tab move focus instead.
+    </p>
     <div className="editor">
       <Editor
         height="420px"
@@ -40,8 +44,9 @@ export function TaskEditor({ value, onChange, schema }: Props) {
         onChange={(text) => onChange(text ?? '')}
         beforeMount={attachSchema}
         options={{ minimap: { enabled: false }, fontSize: 13, scrollBeyondLastLine: false, automaticLayout: true, tabSize: 2 }}
-        wrapperProps={{ 'aria-label': 'Task JSON editor' }}
+        wrapperProps={{ 'aria-label': 'Task JSON editor', 'aria-describedby': 'editor-keys' }}
       />
+    </div>
     </div>
   );
 }

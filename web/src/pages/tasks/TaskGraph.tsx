@@ -36,7 +36,6 @@ export function TaskGraph({ steps }: { steps: StepView[] }) {
         fitView
         nodesDraggable={false}
         nodesConnectable={false}
-        proOptions={{ hideAttribution: true }}
       >
         <Background />
         <Controls showInteractive={false} />

@@ -31,6 +31,15 @@ public sealed record BenchOptions
     /// <summary>Keep the Vite dev server of the dashboard in the model (off: it is not on any measured path and costs CPU).</summary>
     public bool WithWeb { get; init; }
 
+    /// <summary>Show the services' logs and Aspire's start-up chatter.</summary>
+    public bool Verbose { get; init; }
+
+    /// <summary>
+    /// Keep the started system up this long after the baselines instead of running the scenarios, printing how to
+    /// reach it: for profiling with dotnet-counters, dotnet-trace or psql against exactly what the benchmark measures.
+    /// </summary>
+    public TimeSpan Hold { get; init; }
+
     public static BenchOptions Parse(string[] args)
     {
         var options = new BenchOptions();
@@ -48,6 +57,8 @@ public sealed record BenchOptions
                 "--results" => options with { ResultsDir = value },
                 "--markdown" => options with { MarkdownPath = value },
                 "--with-web" => options with { WithWeb = bool.Parse(value) },
+                "--verbose" => options with { Verbose = bool.Parse(value) },
+                "--hold" => options with { Hold = Seconds(value) },
                 "--help" or "-h" => throw new ArgumentException(Usage),
                 _ => throw new ArgumentException($"Unknown option '{arg}'.\n{Usage}"),
             };
@@ -64,6 +75,7 @@ public sealed record BenchOptions
     public const string Usage = """
         Usage: ./bench.sh [--duration=8] [--warmup=2] [--concurrency=1,16,64] [--scenarios=1,2,3,4,5,6]
                           [--tools=10000] [--subscribers=100] [--results=bench/results] [--markdown=BENCHMARKS.md] [--with-web]
+                          [--verbose] [--hold=SECONDS (keep the system up for profiling, no scenarios)]
         """;
 
     private static TimeSpan Seconds(string value) => TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture));

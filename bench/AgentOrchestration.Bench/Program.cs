@@ -39,7 +39,7 @@ var runId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3));
 await using var memory = new MemorySampler(TimeSpan.FromMilliseconds(250));
 
 Console.WriteLine("Starting the system (AppHost via Aspire.Hosting.Testing, fresh data folder)...");
-await using var system = await SystemUnderTest.StartAsync(adminKey, options.WithWeb, token);
+await using var system = await SystemUnderTest.StartAsync(adminKey, options.WithWeb, options.Verbose, token);
 Console.WriteLine($"  all services healthy {system.Startup.TotalSeconds:F1} s after StartAsync ({system.ColdStartup.TotalSeconds:F1} s cold); gateway {system.ApiBase}");
 
 var tasksDb = await system.ConnectionStringAsync(ResourceNames.TasksDb, token)
@@ -47,6 +47,27 @@ var tasksDb = await system.ConnectionStringAsync(ResourceNames.TasksDb, token)
 await using var baselines = await BaselineServer.StartAsync(tasksDb, token);
 using var baselineClient = HttpClients.Create(baselines.BaseAddress);
 using var api = HttpClients.Create(system.ApiBase, adminKey);
+
+if (options.Hold > TimeSpan.Zero)
+{
+    Console.WriteLine($"Holding the system for {options.Hold.TotalSeconds:F0} s. Gateway {system.ApiBase} (Authorization: Bearer {adminKey})");
+    foreach (var db in ResourceNames.Databases)
+    {
+        Console.WriteLine($"  {db}: {await system.ConnectionStringAsync(db, token)}");
+    }
+
+    Console.WriteLine($"  service processes: {string.Join(", ", memory.Peaks().Select(p => $"{p.Service}={p.Pid}"))}");
+    try
+    {
+        await Task.Delay(options.Hold, token);
+    }
+    catch (OperationCanceledException)
+    {
+        // Ctrl+C: fall through to the orderly shutdown below.
+    }
+
+    return 0;
+}
 
 var rows = new List<Measurement>();
 void Print(Measurement m) =>

@@ -3,8 +3,6 @@ using AgentOrchestration.AppHost;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace AgentOrchestration.Bench;
 
@@ -16,7 +14,7 @@ namespace AgentOrchestration.Bench;
 /// </summary>
 public sealed class SystemUnderTest : IAsyncDisposable
 {
-    public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(8);
 
     private readonly string _dataDir;
 
@@ -40,7 +38,7 @@ public sealed class SystemUnderTest : IAsyncDisposable
     /// <summary>From DistributedApplication.StartAsync (the model built, the cluster initialised) to every service healthy.</summary>
     public TimeSpan Startup { get; }
 
-    public static async Task<SystemUnderTest> StartAsync(string adminKey, bool withWeb, CancellationToken cancellationToken)
+    public static async Task<SystemUnderTest> StartAsync(string adminKey, bool withWeb, bool verbose, CancellationToken cancellationToken)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(StartTimeout);
@@ -49,7 +47,15 @@ public sealed class SystemUnderTest : IAsyncDisposable
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AgentOrchestration_AppHost>(
             [$"--Infrastructure:DataDir={dataDir}", "--Ports:Api=0", "--Ports:Web=0", $"--Parameters:admin-api-key={adminKey}"],
             cts.Token);
-        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        if (!verbose)
+        {
+            // The services' own logs and the start-up health probes (which fail until a service listens) would
+            // bury the benchmark's output; --verbose shows them.
+            builder.Configuration["Logging:LogLevel:Default"] = "Warning";
+            builder.Configuration["Logging:LogLevel:AgentOrchestration.AppHost.Resources"] = "None";
+            builder.Configuration["Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks"] = "None";
+            builder.Configuration["Logging:LogLevel:Aspire.Hosting.Dcp"] = "Error";
+        }
 
         var api = builder.Resources.OfType<ProjectResource>().Single(r => r.Name == ResourceNames.ApiService);
         builder.CreateResourceBuilder(api).WithEnvironment(context =>
@@ -73,15 +79,24 @@ public sealed class SystemUnderTest : IAsyncDisposable
 
         var app = await builder.BuildAsync(cts.Token);
         var start = Stopwatch.StartNew();
-        await app.StartAsync(cts.Token);
-        foreach (var resource in ResourceNames.Services)
+        try
         {
-            await app.ResourceNotifications.WaitForResourceHealthyAsync(resource, cts.Token);
-        }
+            await app.StartAsync(cts.Token);
+            foreach (var resource in ResourceNames.Services)
+            {
+                await app.ResourceNotifications.WaitForResourceHealthyAsync(resource, cts.Token);
+            }
 
-        if (withWeb)
+            if (withWeb)
+            {
+                await app.ResourceNotifications.WaitForResourceHealthyAsync(ResourceNames.Web, cts.Token);
+            }
+        }
+        catch
         {
-            await app.ResourceNotifications.WaitForResourceHealthyAsync(ResourceNames.Web, cts.Token);
+            // Stop what did start (DCP, Postgres, the services): nothing may outlive a failed benchmark.
+            await app.DisposeAsync();
+            throw;
         }
 
         return new SystemUnderTest(app, dataDir, app.GetEndpoint(ResourceNames.ApiService, "http"), cold.Elapsed, start.Elapsed);

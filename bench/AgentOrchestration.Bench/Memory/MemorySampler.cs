@@ -79,7 +79,7 @@ public sealed class MemorySampler : IAsyncDisposable
                 }
             }
 
-            if (ServiceOf(Read(Path.Combine(dir, "cmdline"))) is { } service)
+            if (ServiceOf(Read(Path.Combine(dir, "cmdline"))) is { } service && StartedByThisProcess(pid))
             {
                 lock (_seen)
                 {
@@ -114,6 +114,38 @@ public sealed class MemorySampler : IAsyncDisposable
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Other sessions may run the same services on this machine. Ours descend from our DCP: service ← `dotnet run` ←
+    /// dcp run-controllers ← dcp start-apiserver, which is re-parented to init but started with --monitor &lt;our pid&gt;.
+    /// </summary>
+    private static bool StartedByThisProcess(int pid)
+    {
+        var me = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        for (var (current, depth) = (pid, 0); current > 1 && depth < 10; depth++)
+        {
+            if (current == Environment.ProcessId)
+            {
+                return true;
+            }
+
+            var args = Read($"/proc/{current}/cmdline")?.Split('\0') ?? [];
+            var monitor = Array.IndexOf(args, "--monitor");
+            if (monitor >= 0 && monitor + 1 < args.Length && args[monitor + 1] == me)
+            {
+                return true;
+            }
+
+            // Field 4 of /proc/<pid>/stat is the parent; the command name before it may contain spaces, so parse after ')'.
+            var stat = Read($"/proc/{current}/stat");
+            if (stat is null || !int.TryParse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], out current))
+            {
+                return false;
+            }
+        }
+
+        return false;
     }
 
     private void Sample()

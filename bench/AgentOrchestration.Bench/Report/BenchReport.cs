@@ -28,8 +28,9 @@ public sealed record BenchReport(
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
     /// <summary>Throughput of a row relative to the baseline at the same concurrency, e.g. "12.3%".</summary>
+    /// <remarks>None for scenario 5: its throughput counts deliveries to 100 subscribers, not requests.</remarks>
     public string RatioTo(string baseline, Measurement row) =>
-        Rows.FirstOrDefault(r => r.Id == baseline && r.Concurrency == row.Concurrency) is { Throughput: > 0 } b && row.Id is not ("A" or "B")
+        Rows.FirstOrDefault(r => r.Id == baseline && r.Concurrency == row.Concurrency) is { Throughput: > 0 } b && row.Id is not ("A" or "B" or "5")
             ? (row.Throughput / b.Throughput).ToString("P1", CultureInfo.InvariantCulture)
             : "";
 
@@ -80,9 +81,9 @@ public sealed record BenchReport(
         }
 
         md.AppendLine();
-        foreach (var r in Rows.Where(r => r.Note is not null).DistinctBy(r => r.Id))
+        foreach (var r in Rows.Where(r => r.Note is not null))
         {
-            md.AppendLine(CultureInfo.InvariantCulture, $"Scenario {r.Id}: {r.Note}.");
+            md.AppendLine(CultureInfo.InvariantCulture, $"- Scenario {r.Id} @{r.Concurrency}: {r.Note}.");
         }
 
         md.AppendLine();

@@ -15,6 +15,7 @@ namespace AgentOrchestration.ServiceCommon;
 public static class ProblemConventions
 {
     public const long DefaultMaxRequestBodyBytes = 1024 * 1024;
+    public const int DefaultMaxJsonDepth = 32;
 
     /// <summary>
     /// Every error, including those raised by the framework before a handler runs (bad JSON, oversized bodies,
@@ -44,6 +45,10 @@ public static class ProblemConventions
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         // Without this, minimal APIs answer a body they cannot bind with an empty 400 outside Development.
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+
+        // Deeply nested JSON costs stack and time in every parser downstream; no legitimate body needs more.
+        var maxDepth = builder.Configuration.GetValue("Limits:MaxJsonDepth", DefaultMaxJsonDepth);
+        builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.MaxDepth = maxDepth);
 
         var maxBody = builder.Configuration.GetValue("Limits:MaxRequestBodyBytes", DefaultMaxRequestBodyBytes);
         builder.Services.Configure<KestrelServerOptions>(options => options.Limits.MaxRequestBodySize = maxBody);

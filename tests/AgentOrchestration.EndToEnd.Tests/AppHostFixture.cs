@@ -1,4 +1,5 @@
 using AgentOrchestration.TestSupport;
+using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
 
 [assembly: CollectionBehavior(DisableTestParallelization = true)]
@@ -67,6 +68,11 @@ public sealed class AppHostFixture : IAsyncLifetime
                 $"--Parameters:{ResourceNames.AdminApiKey}={AdminApiKey}", $"--Parameters:{ResourceNames.OutboundAllowList}={ServerProcess.ToolHost}"],
             cts.Token);
         builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
+        // A small per-key budget for non-admin keys, so the rate-limit test can exhaust it quickly; admin keys keep theirs.
+        var api = builder.Resources.OfType<ProjectResource>().Single(r => r.Name == ResourceNames.ApiService);
+        builder.CreateResourceBuilder(api)
+            .WithEnvironment("Security__RateLimit__PermitsPerSecond", "20")
+            .WithEnvironment("Security__RateLimit__Burst", "40");
 
         var app = await builder.BuildAsync(cts.Token);
         await app.StartAsync(cts.Token);

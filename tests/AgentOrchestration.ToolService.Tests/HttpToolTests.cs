@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using AgentOrchestration.TestSupport;
 using Npgsql;
 
 namespace AgentOrchestration.ToolService.Tests;

@@ -188,8 +188,14 @@ public static class ToolsApi
     }
 
     /// <summary>Internal: which of these names are registered and enabled. One query for a whole agent's tool list.</summary>
-    public static async Task<Ok<ToolLookupResponse>> LookupTools(ToolLookupRequest request, [AsParameters] ToolServices services, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<ToolLookupResponse>, ValidationProblem>> LookupTools(
+        ToolLookupRequest request, [AsParameters] ToolServices services, CancellationToken cancellationToken)
     {
+        if (request.Names is null || request.Names.Any(n => n is null))
+        {
+            return Problems.Validation(new Dictionary<string, string[]> { ["/names"] = ["A list of tool names is required."] });
+        }
+
         var names = request.Names.Distinct(StringComparer.Ordinal).ToList();
         var found = await services.Db.Tools.AsNoTracking()
             .Where(t => names.Contains(t.Name) && t.Enabled)

@@ -6,7 +6,7 @@ namespace AgentOrchestration.ToolService.Invocation;
 /// <summary>
 /// Which addresses HTTP tools and MCP sources may reach. By default nothing on this machine or inside a private
 /// network: loopback, "this network", RFC 1918, CGNAT, link-local (so cloud metadata at 169.254.169.254),
-/// unique-local (so fd00:ec2::254), multicast and reserved ranges. The allow-list (<c>Security:OutboundAllowList</c>,
+/// unique-local (so fd00:ec2::254), multicast and reserved ranges, and every address of this machine's interfaces. The allow-list (<c>Security:OutboundAllowList</c>,
 /// comma-separated host names, IPs or CIDRs) lets legitimate internal tools through. The decision is made on the
 /// address actually connected to, so DNS tricks and redirects to a forbidden address fail as well.
 /// </summary>
@@ -26,6 +26,11 @@ public sealed class OutboundPolicy
 
     private readonly HashSet<string> _hosts = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<IPNetwork> _networks = [];
+
+    // This machine's own addresses are forbidden whatever their range: a public address of the host is still the host
+    // (the machine's own name resolves to them).
+    private static readonly HashSet<IPAddress> OwnAddresses = System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
+        .SelectMany(i => i.GetIPProperties().UnicastAddresses).Select(a => a.Address).ToHashSet();
 
     public OutboundPolicy(string? allowList)
     {
@@ -61,7 +66,8 @@ public sealed class OutboundPolicy
     public static bool IsInternal(IPAddress address)
     {
         var normalized = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
-        return Forbidden.Any(n => n.BaseAddress.AddressFamily == normalized.AddressFamily && n.Contains(normalized));
+        return OwnAddresses.Contains(normalized)
+            || Forbidden.Any(n => n.BaseAddress.AddressFamily == normalized.AddressFamily && n.Contains(normalized));
     }
 }
 

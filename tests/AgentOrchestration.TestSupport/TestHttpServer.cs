@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
-using AgentOrchestration.TestSupport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Xunit;
 
-namespace AgentOrchestration.ToolService.Tests;
+namespace AgentOrchestration.TestSupport;
 
 /// <summary>A small real HTTP server on loopback that HTTP tools are registered against.</summary>
 public sealed class TestHttpServer : IAsyncLifetime
@@ -37,6 +37,8 @@ public sealed class TestHttpServer : IAsyncLifetime
             return Results.Ok();
         });
         _app.MapPost("/reject", () => Results.BadRequest("no such city"));
+        // An allowed server that sends the caller elsewhere: the SSRF tests aim it at forbidden addresses.
+        _app.MapPost("/redirect", (string to) => Results.Redirect(to, permanent: false, preserveMethod: true));
         await _app.StartAsync();
     }
 

@@ -1,0 +1,122 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using AgentOrchestration.TestSupport;
+
+namespace AgentOrchestration.EndToEnd.Tests;
+
+/// <summary>
+/// HTTP tools and MCP sources cannot be aimed at the machine itself. A trap listener on every loopback address counts
+/// connections and must count none; the tests' legitimate server sits on 127.0.0.2, which the allow-list names.
+/// Nothing here leaves the machine.
+/// </summary>
+[Collection(SystemCollection.Name)]
+public sealed class SsrfTests(AppHostFixture fixture) : IAsyncLifetime
+{
+    private readonly TestHttpServer _allowed = new();
+    private readonly TcpListener _trap = new(IPAddress.IPv6Any, 0);
+    private int _trapped;
+
+    private HttpClient Api => fixture.Api;
+
+    private int TrapPort => ((IPEndPoint)_trap.LocalEndpoint).Port;
+
+    public async Task InitializeAsync()
+    {
+        _trap.Server.DualMode = true;
+        _trap.Start();
+        _ = Task.Run(async () =>
+        {
+            while (true)
+            {
+                using var socket = await _trap.AcceptSocketAsync();
+                Interlocked.Increment(ref _trapped);
+            }
+        });
+        await _allowed.InitializeAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        _trap.Stop();
+        await _allowed.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task ToolsAimedAtLoopbackAreBlockedWithoutAConnection()
+    {
+        string[] targets =
+        [
+            $"http://127.0.0.1:{TrapPort}/",
+            $"http://[::1]:{TrapPort}/",
+            $"http://0.0.0.0:{TrapPort}/",
+            $"http://2130706433:{TrapPort}/",
+            $"http://localhost:{TrapPort}/",
+            $"http://{Dns.GetHostName()}:{TrapPort}/",
+            $"{_allowed.BaseUrl}/redirect?to={Uri.EscapeDataString($"http://127.0.0.1:{TrapPort}/")}",
+        ];
+
+        foreach (var url in targets)
+        {
+            var tool = await RegisterHttpToolAsync(url);
+            var agent = await Api.RegisterAgentAsync(tool);
+            var result = await (await Api.PostAsJsonAsync($"/tools/{tool}/invoke", new { agent, arguments = new { } })).ReadJsonAsync();
+
+            Assert.True(result.GetProperty("isError").GetBoolean(), $"{url}: {result}");
+            Assert.True(result.TryGetProperty("errorCode", out var code) && code.GetString() == "ssrf_blocked", $"{url}: {result}");
+            Assert.Equal(1, result.GetProperty("attempts").GetInt32());
+        }
+
+        Assert.Equal(0, Volatile.Read(ref _trapped));
+    }
+
+    [Fact]
+    public async Task AStepCallingABlockedToolFailsWithSsrfBlocked()
+    {
+        var tool = await RegisterHttpToolAsync($"http://127.0.0.1:{TrapPort}/");
+        var agent = await Api.RegisterAgentAsync(tool);
+
+        var task = await (await Api.ExecuteAsync($$"""{ "agent": "{{agent}}", "tool": "{{tool}}", "arguments": {} }""")).ReadJsonAsync();
+
+        Assert.Equal("failed", task.GetProperty("status").GetString());
+        Assert.StartsWith("ssrf_blocked", task.GetProperty("steps")[0].GetProperty("error").GetString());
+        Assert.Equal(0, Volatile.Read(ref _trapped));
+    }
+
+    [Fact]
+    public async Task AnAllowListedServerIsReachable()
+    {
+        var tool = await RegisterHttpToolAsync($"{_allowed.BaseUrl}/weather");
+        var agent = await Api.RegisterAgentAsync(tool);
+
+        var result = await (await Api.PostAsJsonAsync($"/tools/{tool}/invoke", new { agent, arguments = new { city = "Oslo" } })).ReadJsonAsync();
+
+        Assert.False(result.GetProperty("isError").GetBoolean(), result.ToString());
+        Assert.Equal("Oslo", result.GetProperty("output").GetProperty("city").GetString());
+    }
+
+    [Fact]
+    public async Task AnMcpSourceOnLoopbackIsRefused()
+    {
+        var response = await Api.PostAsJsonAsync("/tool-sources", new { name = Json.UniqueName("trap"), url = $"http://127.0.0.1:{TrapPort}/mcp" });
+
+        await response.AssertProblemAsync(422, "ssrf_blocked");
+        Assert.Equal(0, Volatile.Read(ref _trapped));
+    }
+
+    private async Task<string> RegisterHttpToolAsync(string url)
+    {
+        var name = Json.UniqueName("ssrf");
+        var response = await Api.PostAsJsonAsync("/tools", new
+        {
+            name,
+            description = "A tool aimed somewhere",
+            kind = "http",
+            inputSchema = new { type = "object" },
+            http = new { url, method = "POST" },
+            timeoutMs = 5000,
+        });
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        return name;
+    }
+}

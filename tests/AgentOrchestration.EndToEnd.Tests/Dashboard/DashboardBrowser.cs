@@ -63,6 +63,7 @@ internal sealed class DashboardBrowser : IAsyncDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         await Page.ScreenshotAsync(new() { Path = path, FullPage = true });
         output.WriteLine($"Screenshot: {path}");
+        Console.WriteLine($"Screenshot: {path}"); // also in the plain `dotnet test` log, where passing tests' output is not shown
         return path;
     }
 

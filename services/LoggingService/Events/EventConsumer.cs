@@ -127,12 +127,15 @@ public sealed class EventConsumer(
             stored = await scope.ServiceProvider.GetRequiredService<EventStore>().StoreAsync(events, cancellationToken);
         }
 
+        // Live subscribers get the events as soon as they are stored, before the two Redis round trips below: a
+        // crash in between redelivers them, and the store drops the duplicates, so nobody sees an event twice.
+        broadcaster.Publish(stored);
+
         var ids = entries.Select(e => e.Id).ToArray();
         await db.StreamAcknowledgeAsync(ExecutionEventStream.Name, ExecutionEventStream.ConsumerGroup, ids);
         // Acknowledged entries are in Postgres now; deleting them keeps the stream from growing without bound.
         await db.StreamDeleteAsync(ExecutionEventStream.Name, ids);
 
-        broadcaster.Publish(stored);
         foreach (var e in stored)
         {
             telemetry.Record(e);

@@ -22,6 +22,7 @@ public sealed class ToolInvoker(
 {
     public const int MaxAttempts = 3;
     private static readonly ActivitySource Activity = new(Microsoft.Extensions.Hosting.ServiceDefaultsExtensions.ActivitySourceName);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, ResiliencePipeline> _pipelines = new();
 
     public async Task<InvokeToolResponse> InvokeAsync(Tool tool, JsonElement arguments, CancellationToken cancellationToken,
         Action<ToolProgress>? onProgress = null)
@@ -31,17 +32,7 @@ public sealed class ToolInvoker(
         span?.SetTag("tool.kind", tool.Kind.ToString().ToLowerInvariant());
 
         var attempts = 0;
-        var pipeline = new ResiliencePipelineBuilder()
-            .AddRetry(new RetryStrategyOptions
-            {
-                ShouldHandle = new PredicateBuilder().Handle<TransientToolException>().Handle<TimeoutRejectedException>(),
-                MaxRetryAttempts = MaxAttempts - 1,
-                BackoffType = DelayBackoffType.Exponential,
-                Delay = TimeSpan.FromMilliseconds(100),
-                UseJitter = true,
-            })
-            .AddTimeout(TimeSpan.FromMilliseconds(tool.TimeoutMs))
-            .Build();
+        var pipeline = PipelineFor(tool.TimeoutMs);
 
         var stopwatch = Stopwatch.StartNew();
         try
@@ -65,6 +56,22 @@ public sealed class ToolInvoker(
                 ErrorCode: (ex as ToolFailureException)?.Code);
         }
     }
+
+    /// <summary>
+    /// The retry-and-timeout pipeline for one timeout, built once and shared: pipelines are thread-safe, and building
+    /// one per call cost allocations and CPU on every invocation. Timeouts are per tool, so the map stays small.
+    /// </summary>
+    private ResiliencePipeline PipelineFor(int timeoutMs) => _pipelines.GetOrAdd(timeoutMs, static ms => new ResiliencePipelineBuilder()
+        .AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<TransientToolException>().Handle<TimeoutRejectedException>(),
+            MaxRetryAttempts = MaxAttempts - 1,
+            BackoffType = DelayBackoffType.Exponential,
+            Delay = TimeSpan.FromMilliseconds(100),
+            UseJitter = true,
+        })
+        .AddTimeout(TimeSpan.FromMilliseconds(ms))
+        .Build());
 
     private Task<JsonNode?> ExecuteOnceAsync(Tool tool, JsonElement arguments, Action<ToolProgress>? onProgress, CancellationToken cancellationToken) => tool.Kind switch
     {

@@ -1,0 +1,140 @@
+using System.Text.Json;
+
+namespace AgentOrchestration.EndToEnd.Tests.Faults;
+
+/// <summary>A private system for the Redis and Postgres faults, so they never disturb the shared collection.</summary>
+public sealed class InfrastructureFaultSystem : IAsyncLifetime
+{
+    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), $"ao-fault-infra-{Guid.NewGuid():N}");
+
+    public DistributedApplication App { get; private set; } = null!;
+
+    public HttpClient Api { get; private set; } = null!;
+
+    public string PostgresDataDir => Path.Combine(_dataDir, "postgres");
+
+    public async Task InitializeAsync()
+    {
+        App = await AppHostFixture.StartAsync(_dataDir);
+        Api = AppHostFixture.CreateApiClient(App);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await App.DisposeAsync();
+        AppHostFixture.TryDelete(_dataDir);
+    }
+}
+
+/// <summary>
+/// Faults of the infrastructure, with real processes: Redis stopped for 10 seconds, and Postgres restarted while idle and
+/// while tasks run. Each test states what was acknowledged and proves every acknowledged task reached a terminal state.
+/// </summary>
+public sealed class InfrastructureFaultTests(InfrastructureFaultSystem system) : IClassFixture<InfrastructureFaultSystem>
+{
+    private static readonly TimeSpan Outage = TimeSpan.FromSeconds(10);
+
+    private HttpClient Api => system.Api;
+
+    /// <summary>
+    /// Acknowledged: 6 tasks before the outage and 4 during it. Proven: all 10 succeed; /status says degraded (Redis
+    /// unhealthy) during the outage and healthy after; every task's events reach the log store, seq 1..N with no gap,
+    /// the terminal event last, as many as the task journaled.
+    /// </summary>
+    [Fact]
+    public async Task StoppingRedisForTenSecondsLosesNoTaskAndNoEvent()
+    {
+        await FaultKit.WaitForStatusAsync(Api, "healthy", TimeSpan.FromSeconds(60));
+        var agent = await FaultKit.RegisterAgentAsync(Api, "echo", "sleep");
+        var other = await FaultKit.RegisterAgentAsync(Api, "echo", "sleep");
+        var acknowledged = new List<Guid>();
+        for (var i = 0; i < 6; i++)
+        {
+            acknowledged.Add(await FaultKit.SubmitAsync(Api, FaultKit.ThreeSteps(agent, sleepMs: 3000)));
+        }
+
+        var stoppedAt = DateTime.UtcNow;
+        await FaultKit.StopAsync(system.App, ResourceNames.LocalRedisServer);
+        JsonElement during;
+        try
+        {
+            during = await FaultKit.WaitForStatusAsync(Api, "degraded", TimeSpan.FromSeconds(8));
+            for (var i = 0; i < 4; i++)
+            {
+                acknowledged.Add(await FaultKit.SubmitAsync(Api, FaultKit.ThreeSteps(other, sleepMs: 500)));
+            }
+
+            var rest = Outage - (DateTime.UtcNow - stoppedAt);
+            if (rest > TimeSpan.Zero)
+            {
+                await Task.Delay(rest);
+            }
+        }
+        finally
+        {
+            await FaultKit.StartAsync(system.App, ResourceNames.LocalRedisServer);
+        }
+
+        Assert.Equal("unhealthy", during.GetProperty("services").GetProperty("redis").GetProperty("status").GetString());
+        await FaultKit.WaitForStatusAsync(Api, "healthy", TimeSpan.FromSeconds(30));
+
+        var done = await FaultKit.WaitForAllTerminalAsync(Api, acknowledged, TimeSpan.FromSeconds(90));
+        Assert.All(acknowledged, id => Assert.True(done[id].GetProperty("status").GetString() == "succeeded", $"task {id}: {done[id]}"));
+        await using var db = await FaultKit.OpenTasksDbAsync(system.App);
+        foreach (var id in acknowledged)
+        {
+            var events = await FaultKit.WaitForCompleteLogAsync(Api, id, TimeSpan.FromSeconds(60));
+            await FaultKit.AssertLogCompleteAsync(db, id, events, "task.succeeded");
+        }
+    }
+
+    /// <summary>
+    /// Acknowledged: a task before the idle restart, 8 tasks before the restart under load, and every task submitted
+    /// after each restart. Proven: no service process was restarted (same pids), every acknowledged task still exists
+    /// and reached a terminal state (succeeded), and the system answers and runs new tasks after each restart.
+    /// </summary>
+    [Fact]
+    public async Task RestartingPostgresIdleAndUnderLoadNeedsNoServiceRestartAndLosesNoTask()
+    {
+        await FaultKit.WaitForStatusAsync(Api, "healthy", TimeSpan.FromSeconds(60));
+        var pidsBefore = await FaultKit.ServiceProcessesAsync(system.App);
+        Assert.True(pidsBefore.Count == 5, $"expected 5 service processes (2 ApiService replicas): {string.Join(", ", pidsBefore)}");
+        var agent = await FaultKit.RegisterAgentAsync(Api, "echo", "sleep");
+        var acknowledged = new List<Guid> { await FaultKit.SubmitAsync(Api, FaultKit.ThreeSteps(agent, sleepMs: 10)) };
+        await FaultKit.WaitForAllTerminalAsync(Api, acknowledged, TimeSpan.FromSeconds(30));
+
+        // 1. Idle.
+        await RestartPostgresAsync();
+        await FaultKit.WaitForStatusAsync(Api, "healthy", TimeSpan.FromSeconds(60));
+        acknowledged.Add(await FaultKit.SubmitAsync(Api, FaultKit.ThreeSteps(agent, sleepMs: 10)));
+        await FaultKit.WaitForAllTerminalAsync(Api, acknowledged, TimeSpan.FromSeconds(60));
+
+        // 2. While tasks run.
+        var loaded = await FaultKit.RegisterAgentAsync(Api, "echo", "sleep");
+        var underLoad = new List<Guid>();
+        for (var i = 0; i < 8; i++)
+        {
+            underLoad.Add(await FaultKit.SubmitAsync(Api, FaultKit.ThreeSteps(loaded, sleepMs: 2000)));
+        }
+
+        acknowledged.AddRange(underLoad);
+        await Api.WaitForTaskAsync(underLoad[0], t => t.GetProperty("status").GetString() is "running" or "succeeded", TimeSpan.FromSeconds(30));
+        await RestartPostgresAsync();
+        await FaultKit.WaitForStatusAsync(Api, "healthy", TimeSpan.FromSeconds(60));
+        acknowledged.Add(await FaultKit.SubmitAsync(Api, FaultKit.ThreeSteps(agent, sleepMs: 10)));
+
+        var done = await FaultKit.WaitForAllTerminalAsync(Api, acknowledged, TimeSpan.FromSeconds(120));
+        Assert.All(acknowledged, id => Assert.True(done[id].GetProperty("status").GetString() == "succeeded", $"task {id}: {done[id]}"));
+        var pidsAfter = await FaultKit.ServiceProcessesAsync(system.App);
+        Assert.Equal(pidsBefore, pidsAfter);
+    }
+
+    /// <summary>A fast shutdown (SIGINT to the postmaster, as an operator's restart does), then DCP starts it again.</summary>
+    private async Task RestartPostgresAsync()
+    {
+        var postmaster = int.Parse(File.ReadLines(Path.Combine(system.PostgresDataDir, "postmaster.pid")).First().Trim());
+        FaultKit.Signal(postmaster, "INT");
+        await FaultKit.WaitForExitedAsync(system.App, ResourceNames.Postgres);
+        await FaultKit.StartAsync(system.App, ResourceNames.Postgres);
+    }
+}

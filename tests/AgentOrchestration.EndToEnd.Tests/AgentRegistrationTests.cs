@@ -55,14 +55,20 @@ public sealed class AgentRegistrationTests(AppHostFixture fixture)
         var malformed = await Api.PostAsync("/register-agent", new StringContent("{\"name\":", Encoding.UTF8, "application/json"));
         await malformed.AssertProblemAsync(400, "malformed_json");
 
-        var huge = await Api.PostAsync("/register-agent", new StringContent(
-            $"{{\"name\":\"x\",\"description\":\"{new string('x', 2 * 1024 * 1024)}\"}}", Encoding.UTF8, "application/json"));
+        // Expect: 100-continue, as clients uploading large bodies do: the 413 arrives before the body is sent, so a
+        // loaded machine cannot turn the early answer into a broken pipe while the client is still writing.
+        var huge = await Api.SendAsync(Oversized(HttpMethod.Post, "/register-agent", "{\"name\":\"x\",\"description\":\"{0}\"}"));
         await huge.AssertProblemAsync(413, "payload_too_large");
 
-        var proxiedHuge = await Api.PatchAsync("/agents/anyone", new StringContent(
-            $"{{\"description\":\"{new string('x', 2 * 1024 * 1024)}\"}}", Encoding.UTF8, "application/json"));
+        var proxiedHuge = await Api.SendAsync(Oversized(HttpMethod.Patch, "/agents/anyone", "{\"description\":\"{0}\"}"));
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, proxiedHuge.StatusCode);
     }
+
+    private static HttpRequestMessage Oversized(HttpMethod method, string path, string template) => new(method, path)
+    {
+        Content = new StringContent(template.Replace("{0}", new string('x', 2 * 1024 * 1024)), Encoding.UTF8, "application/json"),
+        Headers = { ExpectContinue = true },
+    };
 
     [Fact]
     public async Task DuplicateRegistrationIs409UnlessTheIdempotencyKeyMatches()

@@ -27,7 +27,7 @@ public sealed class AppHostFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        App = await StartAsync(DataDir);
+        App = await StartAsync(DataDir, smallLimits: true);
         Api = CreateApiClient(App);
     }
 
@@ -59,8 +59,11 @@ public sealed class AppHostFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>Starts the AppHost on a data folder and waits until every resource is healthy.</summary>
-    public static async Task<DistributedApplication> StartAsync(string dataDir)
+    /// <summary>
+    /// Starts the AppHost on a data folder and waits until every resource is healthy. With <paramref name="smallLimits"/>
+    /// the per-key rate of non-admin keys and the unfinished tasks per agent are small, so the limit tests can exhaust them.
+    /// </summary>
+    public static async Task<DistributedApplication> StartAsync(string dataDir, bool smallLimits = false)
     {
         using var cts = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AgentOrchestration_AppHost>(
@@ -68,11 +71,14 @@ public sealed class AppHostFixture : IAsyncLifetime
                 $"--Parameters:{ResourceNames.AdminApiKey}={AdminApiKey}", $"--Parameters:{ResourceNames.OutboundAllowList}={ServerProcess.ToolHost}"],
             cts.Token);
         builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
-        // A small per-key budget for non-admin keys, so the rate-limit test can exhaust it quickly; admin keys keep theirs.
-        var api = builder.Resources.OfType<ProjectResource>().Single(r => r.Name == ResourceNames.ApiService);
-        builder.CreateResourceBuilder(api)
-            .WithEnvironment("Security__RateLimit__PermitsPerSecond", "20")
-            .WithEnvironment("Security__RateLimit__Burst", "40");
+        if (smallLimits)
+        {
+            var api = builder.Resources.OfType<ProjectResource>().Single(r => r.Name == ResourceNames.ApiService);
+            builder.CreateResourceBuilder(api)
+                .WithEnvironment("Security__RateLimit__PermitsPerSecond", "20")
+                .WithEnvironment("Security__RateLimit__Burst", "40")
+                .WithEnvironment("Security__MaxTasksInFlightPerAgent", "10");
+        }
 
         var app = await builder.BuildAsync(cts.Token);
         await app.StartAsync(cts.Token);

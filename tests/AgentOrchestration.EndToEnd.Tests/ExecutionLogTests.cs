@@ -15,7 +15,12 @@ public sealed class ExecutionLogTests(AppHostFixture fixture)
     private HttpClient Api => fixture.Api;
 
     /// <summary>Streams stay open for as long as the task runs: no resilience timeouts on this client.</summary>
-    private HttpClient StreamClient => new() { BaseAddress = fixture.Api.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
+    private HttpClient StreamClient => new()
+    {
+        BaseAddress = fixture.Api.BaseAddress,
+        Timeout = Timeout.InfiniteTimeSpan,
+        DefaultRequestHeaders = { Authorization = new("Bearer", AppHostFixture.AdminApiKey) },
+    };
 
     private static string ThreeSteps(string agent) => $$$"""
         { "agent": "{{{agent}}}", "steps": [

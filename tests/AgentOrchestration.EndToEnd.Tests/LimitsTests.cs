@@ -39,6 +39,33 @@ public sealed class LimitsTests(AppHostFixture fixture)
     }
 
     [Fact]
+    public async Task AnAgentWithTooManyUnfinishedTasksGets429()
+    {
+        var agent = await Api.RegisterAgentAsync("sleep");
+        var sleep = $$"""{ "agent": "{{agent}}", "tool": "sleep", "arguments": { "ms": 20000 } }""";
+
+        // The fixture allows 10 unfinished tasks per agent; these sleep far longer than the test runs.
+        var accepted = new List<Guid>();
+        for (var i = 0; i < 10; i++)
+        {
+            var response = await Api.ExecuteAsync(sleep, prefer: "respond-async");
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            accepted.Add((await response.ReadJsonAsync()).GetProperty("id").GetGuid());
+        }
+
+        var refused = await Api.ExecuteAsync(sleep, prefer: "respond-async");
+        await refused.AssertProblemAsync(429, "too_many_tasks");
+        Assert.NotNull(refused.Headers.RetryAfter);
+
+        var listed = await (await Api.GetAsync($"/tasks?agent={agent}")).ReadJsonAsync();
+        Assert.Equal(10, listed.GetProperty("items").GetArrayLength());
+        foreach (var id in accepted)
+        {
+            await Api.PostAsync($"/tasks/{id}/cancel", null);
+        }
+    }
+
+    [Fact]
     public async Task LongStringsAre400NamingTheField()
     {
         var response = await Api.PostAsJsonAsync("/register-agent", new { name = new string('a', 65) });

@@ -97,7 +97,14 @@ public sealed class InfrastructureFaultTests(InfrastructureFaultSystem system) :
     public async Task RestartingPostgresIdleAndUnderLoadNeedsNoServiceRestartAndLosesNoTask()
     {
         await FaultKit.WaitForStatusAsync(Api, "healthy", TimeSpan.FromSeconds(60));
+        // A scan can miss a process it momentarily cannot inspect: scan again (bounded) until all five are seen.
         var pidsBefore = await FaultKit.ServiceProcessesAsync(system.App);
+        for (var scan = 0; scan < 20 && pidsBefore.Count != 5; scan++)
+        {
+            await Task.Delay(500);
+            pidsBefore = await FaultKit.ServiceProcessesAsync(system.App);
+        }
+
         Assert.True(pidsBefore.Count == 5, $"expected 5 service processes (2 ApiService replicas): {string.Join(", ", pidsBefore)}");
         var agent = await FaultKit.RegisterAgentAsync(Api, "echo", "sleep");
         var acknowledged = new List<Guid> { await FaultKit.SubmitAsync(Api, FaultKit.ThreeSteps(agent, sleepMs: 10)) };
@@ -126,6 +133,12 @@ public sealed class InfrastructureFaultTests(InfrastructureFaultSystem system) :
         var done = await FaultKit.WaitForAllTerminalAsync(Api, acknowledged, TimeSpan.FromSeconds(120));
         Assert.All(acknowledged, id => Assert.True(done[id].GetProperty("status").GetString() == "succeeded", $"task {id}: {done[id]}"));
         var pidsAfter = await FaultKit.ServiceProcessesAsync(system.App);
+        for (var scan = 0; scan < 20 && pidsAfter.Count != 5; scan++)
+        {
+            await Task.Delay(500);
+            pidsAfter = await FaultKit.ServiceProcessesAsync(system.App);
+        }
+
         Assert.Equal(pidsBefore, pidsAfter);
     }
 

@@ -10,7 +10,10 @@ internal static class TaskClient
     public static async Task<string> RegisterAgentAsync(this HttpClient api, params string[] tools)
     {
         var name = Json.UniqueName("tasker");
-        var response = await api.PostAsJsonAsync("/register-agent", new { name, tools });
+        // The test clients retry a slow request; the key makes a retried registration answer 201 again rather than 409.
+        var request = new HttpRequestMessage(HttpMethod.Post, "/register-agent") { Content = JsonContent.Create(new { name, tools }) };
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+        var response = await api.SendAsync(request);
         Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
         return name;
     }

@@ -104,19 +104,5 @@ public sealed class SsrfTests(AppHostFixture fixture) : IAsyncLifetime
         Assert.Equal(0, Volatile.Read(ref _trapped));
     }
 
-    private async Task<string> RegisterHttpToolAsync(string url)
-    {
-        var name = Json.UniqueName("ssrf");
-        var response = await Api.PostAsJsonAsync("/tools", new
-        {
-            name,
-            description = "A tool aimed somewhere",
-            kind = "http",
-            inputSchema = new { type = "object" },
-            http = new { url, method = "POST" },
-            timeoutMs = 5000,
-        });
-        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
-        return name;
-    }
+    private Task<string> RegisterHttpToolAsync(string url) => Api.RegisterHttpToolAsync(url, "ssrf");
 }

@@ -77,19 +77,6 @@ public sealed class ToolFaultTests(AppHostFixture fixture) : IAsyncLifetime
         Assert.Equal(3, _server.CallsTo(key));
     }
 
-    private async Task<string> RegisterHttpToolAsync(string path, int timeoutMs)
-    {
-        var name = Json.UniqueName("fault");
-        var response = await Api.PostAsJsonAsync("/tools", new
-        {
-            name,
-            description = "A tool that misbehaves on purpose",
-            kind = "http",
-            inputSchema = new { type = "object" },
-            http = new { url = _server.BaseUrl + path, method = "POST" },
-            timeoutMs,
-        });
-        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
-        return name;
-    }
+    private Task<string> RegisterHttpToolAsync(string path, int timeoutMs) =>
+        Api.RegisterHttpToolAsync(_server.BaseUrl + path, "fault", timeoutMs);
 }

@@ -1,5 +1,6 @@
 using AgentOrchestration.ApiService.Infrastructure;
 using AgentOrchestration.ServiceCommon;
+using AgentOrchestration.ServiceCommon.Security;
 using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.EntityFrameworkCore;
 using Yarp.ReverseProxy.Model;
@@ -29,7 +30,7 @@ public static class AgentScope
         var route = context.GetReverseProxyFeature().Route.Config.RouteId;
         var problem = route switch
         {
-            AgentsRead => CheckAgentRead(context, caller.AgentId, caller.AgentName),
+            AgentsRead => CheckAgentRead(context, caller),
             TaskLogs => await CheckTaskOwnerAsync(context, caller.AgentId),
             LiveLogs => OnlyOwnFeed(context, caller.AgentName),
             _ => null,
@@ -43,7 +44,7 @@ public static class AgentScope
         await next();
     }
 
-    private static IResult? CheckAgentRead(HttpContext context, Guid? agentId, string? agentName)
+    private static IResult? CheckAgentRead(HttpContext context, Caller caller)
     {
         var segments = context.Request.Path.Value!.Trim('/').Split('/');
         if (segments.Length == 1)
@@ -53,9 +54,7 @@ public static class AgentScope
         }
 
         var target = Uri.UnescapeDataString(segments[1]);
-        var isSelf = target.Equals(agentId.ToString(), StringComparison.OrdinalIgnoreCase)
-            || target.Equals(agentName, StringComparison.OrdinalIgnoreCase);
-        return isSelf ? null : Problems.NotFound("Agent", target);
+        return caller.IsSelf(target) ? null : Problems.NotFound("Agent", target);
     }
 
     private static async Task<IResult?> CheckTaskOwnerAsync(HttpContext context, Guid? agentId)

@@ -21,4 +21,9 @@ public sealed record Caller(string? Role, Guid? AgentId, string? AgentName)
 
     /// <summary>Whether this caller may act as (or see the things of) the agent with this id.</summary>
     public bool MayActAs(Guid agentId) => !IsAgent || AgentId == agentId;
+
+    /// <summary>Whether an agent reference (its id or its name, in any case) names this caller's own agent.</summary>
+    public bool IsSelf(string idOrName) =>
+        idOrName.Equals(AgentName, StringComparison.OrdinalIgnoreCase)
+        || idOrName.Equals(AgentId?.ToString(), StringComparison.OrdinalIgnoreCase);
 }

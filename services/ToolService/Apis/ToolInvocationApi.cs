@@ -20,9 +20,7 @@ public static class ToolInvocationApi
     {
         // An agent key calls tools as its own agent only; naming another agent is forbidden rather than ignored.
         var caller = Caller.From(http.Request);
-        if (caller.IsAgent && request.Agent is not null
-            && !request.Agent.Equals(caller.AgentName, StringComparison.OrdinalIgnoreCase)
-            && !request.Agent.Equals(caller.AgentId.ToString(), StringComparison.OrdinalIgnoreCase))
+        if (caller.IsAgent && request.Agent is not null && !caller.IsSelf(request.Agent))
         {
             return Problems.Problem(StatusCodes.Status403Forbidden, "agent_mismatch", "An agent key calls tools only as its own agent.",
                 $"This key belongs to '{caller.AgentName}', not '{request.Agent}'.");

@@ -37,8 +37,7 @@ public sealed class TaskSubmission(
             return Fail(Problems.Validation(validation.Errors));
         }
 
-        if (caller.IsAgent && !task.Agent.Equals(caller.AgentName, StringComparison.OrdinalIgnoreCase)
-            && !task.Agent.Equals(caller.AgentId.ToString(), StringComparison.OrdinalIgnoreCase))
+        if (caller.IsAgent && !caller.IsSelf(task.Agent))
         {
             return Fail(Problems.Problem(StatusCodes.Status403Forbidden, "agent_mismatch", "An agent key runs tasks only as its own agent.",
                 $"This key belongs to '{caller.AgentName}', not '{task.Agent}'."));

@@ -122,14 +122,7 @@ public static class TasksApi
         // The runner may be on another replica: tell it now; its lease heartbeat would notice within seconds anyway.
         if (!signals.Cancel(id))
         {
-            try
-            {
-                await redis.GetSubscriber().PublishAsync(RedisChannel.Literal(CancelChannel), id.ToString());
-            }
-            catch (RedisException ex)
-            {
-                logger.LogWarning(ex, "Could not broadcast the cancel of task {TaskId}", id);
-            }
+            await redis.PublishAsync(CancelChannel, id.ToString(), logger);
         }
 
         return TypedResults.Accepted($"/tasks/{id}", TaskView.From(task));

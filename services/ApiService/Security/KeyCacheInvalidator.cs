@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AgentOrchestration.ServiceCommon;
 using AgentOrchestration.ServiceCommon.Contracts;
 using StackExchange.Redis;
 
@@ -24,7 +25,7 @@ public sealed class KeyCacheInvalidator(IConnectionMultiplexer redis, KeyResolve
                 }
             });
         }
-        catch (RedisException ex)
+        catch (Exception ex) when (BestEffortRedis.IsOutage(ex))
         {
             logger.LogWarning(ex, "Could not subscribe to agent changes; resolved keys expire on their own");
         }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using AgentOrchestration.ServiceCommon;
 using AgentOrchestration.ServiceCommon.Contracts;
 using StackExchange.Redis;
 
@@ -10,7 +11,7 @@ namespace AgentOrchestration.ToolService.Invocation;
 public sealed record AgentGrant(Guid Id, string Name, AgentStatus Status, IReadOnlyList<string> Tools);
 
 /// <summary>
-/// "May agent X use tool Y?", asked of the AgentService and cached in Redis. Every agent change published by the
+/// "May agent X use tool Y?", asked of the AgentService and cached in Redis (skipped while Redis is away). Every agent change published by the
 /// AgentService deletes the cached entries (see <see cref="AgentCacheInvalidator"/>); the TTL bounds staleness if a
 /// notice is ever missed.
 /// </summary>
@@ -23,7 +24,7 @@ public sealed class AgentDirectory(HttpClient http, IConnectionMultiplexer redis
     public async Task<AgentGrant?> FindAsync(string idOrName, CancellationToken cancellationToken)
     {
         var key = CacheKey(idOrName);
-        var cached = await TryRedisAsync(() => redis.GetDatabase().StringGetAsync(key));
+        var cached = await redis.TryAsync(db => db.StringGetAsync(key), logger, "read the agent grant cache", LogLevel.Debug);
         if (cached is { HasValue: true } value)
         {
             return JsonSerializer.Deserialize<AgentGrant>(value.ToString(), JsonSerializerOptions.Web);
@@ -39,7 +40,7 @@ public sealed class AgentDirectory(HttpClient http, IConnectionMultiplexer redis
         var agent = await response.Content.ReadFromJsonAsync<AgentResponse>(JsonSerializerOptions.Web, cancellationToken);
         var grant = new AgentGrant(agent!.Id, agent.Name, agent.Status, agent.Tools);
         var json = JsonSerializer.Serialize(grant, JsonSerializerOptions.Web);
-        await TryRedisAsync(() => redis.GetDatabase().StringSetAsync(key, json, CacheTtl));
+        await redis.TryAsync(db => db.StringSetAsync(key, json, CacheTtl), logger, "write the agent grant cache", LogLevel.Debug);
         return grant;
     }
 
@@ -50,7 +51,7 @@ public sealed class AgentDirectory(HttpClient http, IConnectionMultiplexer redis
         {
             return await call();
         }
-        catch (RedisException ex)
+        catch (Exception ex) when (BestEffortRedis.IsOutage(ex))
         {
             logger.LogDebug(ex, "Agent cache unavailable");
             return default;
@@ -67,7 +68,7 @@ public sealed class AgentCacheInvalidator(IConnectionMultiplexer redis, ILogger<
         {
             await SubscribeAsync();
         }
-        catch (RedisException ex)
+        catch (Exception ex) when (BestEffortRedis.IsOutage(ex))
         {
             // Cached grants still expire after their TTL; the service must start even while Redis is down.
             logger.LogWarning(ex, "Could not subscribe to agent changes");

@@ -79,7 +79,16 @@ public sealed class InfrastructureFaultTests(InfrastructureFaultSystem system) :
         await FaultKit.WaitForStatusAsync(Api, "healthy", TimeSpan.FromSeconds(30));
 
         var done = await FaultKit.WaitForAllTerminalAsync(Api, acknowledged, TimeSpan.FromSeconds(90));
-        Assert.All(acknowledged, id => Assert.True(done[id].GetProperty("status").GetString() == "succeeded", $"task {id}: {done[id]}"));
+        var failed = acknowledged.Where(id => done[id].GetProperty("status").GetString() != "succeeded").ToList();
+        if (failed.Count > 0)
+        {
+            // Why a service answered an error is in its log, not in the task: show the services' exceptions too.
+            var logs = await ResourceLogs.CollectAsync(system.App, TimeSpan.FromSeconds(2));
+            var errors = logs.Where(l => l.Contains("fail:", StringComparison.Ordinal) || l.Contains("Exception", StringComparison.Ordinal)).Take(40);
+            Assert.Fail($"{failed.Count} task(s) did not succeed:\n{string.Join("\n", failed.Select(id => done[id].ToString()))}\n"
+                + $"service errors:\n{string.Join("\n", errors)}");
+        }
+
         await using var db = await FaultKit.OpenTasksDbAsync(system.App);
         foreach (var id in acknowledged)
         {

@@ -1,4 +1,5 @@
 using AgentOrchestration.ApiService.Apis;
+using AgentOrchestration.ServiceCommon;
 using StackExchange.Redis;
 
 namespace AgentOrchestration.ApiService.Tasks.Execution;
@@ -18,7 +19,7 @@ public sealed class TaskCancelListener(IConnectionMultiplexer redis, TaskSignals
                 }
             });
         }
-        catch (RedisException ex)
+        catch (Exception ex) when (BestEffortRedis.IsOutage(ex))
         {
             // The lease heartbeat reads the cancel flag from Postgres, so cancels still arrive, a little later.
             logger.LogWarning(ex, "Could not subscribe to task cancellations");

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
@@ -48,6 +49,29 @@ internal static class TaskClient
 
             Assert.True(DateTime.UtcNow < deadline, $"task never reached the expected state: {task}");
             await Task.Delay(200);
+        }
+    }
+
+    /// <summary>The stored execution log of a task once its terminal event is in it (bounded).</summary>
+    public static async Task<List<JsonElement>> WaitForCompleteLogAsync(this HttpClient api, Guid id, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        var last = "";
+        while (true)
+        {
+            var response = await api.GetAsync($"/tasks/{id}/logs");
+            last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                var events = (await response.Content.ReadFromJsonAsync<List<JsonElement>>())!;
+                if (events.Any(e => e.GetProperty("type").GetString() is "task.succeeded" or "task.failed" or "task.cancelled" or "task.timed_out"))
+                {
+                    return events;
+                }
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"the stored log of task {id} never got its terminal event within {timeout.TotalSeconds} s: {last}");
+            await Task.Delay(250);
         }
     }
 

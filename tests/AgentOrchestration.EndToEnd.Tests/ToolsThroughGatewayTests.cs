@@ -12,12 +12,13 @@ namespace AgentOrchestration.EndToEnd.Tests;
 public sealed class ToolsThroughGatewayTests(AppHostFixture fixture) : IAsyncLifetime
 {
     private readonly EverythingMcpServer _mcpServer = new();
+    private readonly NarratingMcpServer _narrator = new();
 
     private HttpClient Api => fixture.Api;
 
-    public Task InitializeAsync() => _mcpServer.InitializeAsync();
+    public Task InitializeAsync() => Task.WhenAll(_mcpServer.InitializeAsync(), _narrator.InitializeAsync());
 
-    public Task DisposeAsync() => _mcpServer.DisposeAsync();
+    public Task DisposeAsync() => Task.WhenAll(_mcpServer.DisposeAsync(), _narrator.DisposeAsync());
 
     [Fact]
     public async Task AMisspelledSearchFindsTheTool()
@@ -58,22 +59,43 @@ public sealed class ToolsThroughGatewayTests(AppHostFixture fixture) : IAsyncLif
             """)).ReadJsonAsync();
         Assert.Equal("succeeded", task.GetProperty("status").GetString());
 
-        var id = task.GetProperty("id").GetGuid();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        List<System.Text.Json.JsonElement> progress;
-        do
-        {
-            await Task.Delay(200);
-            var events = await Api.GetFromJsonAsync<List<System.Text.Json.JsonElement>>($"/tasks/{id}/logs");
-            progress = events!.Where(e => e.GetProperty("type").GetString() == "step.progress").ToList();
-        }
-        while (progress.Count < 3 && DateTime.UtcNow < deadline);
+        var events = await Api.WaitForCompleteLogAsync(task.GetProperty("id").GetGuid(), TimeSpan.FromSeconds(30));
+        var progress = events.Where(e => e.GetProperty("type").GetString() == "step.progress").ToList();
 
-        // The last notification may trail the result (see the ToolService test); the others arrive in order.
-        var values = progress.Select(e => e.GetProperty("data").GetProperty("progress").GetDouble()).ToList();
-        Assert.True(values.Count >= 3, $"expected step.progress events, got {values.Count}");
-        Assert.Equal(Enumerable.Range(1, values.Count).Select(i => (double)i), values);
+        Assert.Equal([1.0, 2.0, 3.0, 4.0], progress.Select(e => e.GetProperty("data").GetProperty("progress").GetDouble()));
         Assert.All(progress, e => Assert.Equal("main", e.GetProperty("stepId").GetString()));
+        Assert.All(progress, e => Assert.Equal("progress", e.GetProperty("data").GetProperty("kind").GetString()));
+    }
+
+    /// <summary>
+    /// An MCP tool's log messages (notifications/message) become step.progress events at the matching level, in the
+    /// order the tool sent them, between the step's start and its success.
+    /// </summary>
+    [Fact]
+    public async Task LogMessagesOfAnMcpToolBecomeStepProgressEventsAtTheirLevel()
+    {
+        var source = $"nr{Guid.NewGuid():N}"[..10];
+        Assert.Equal(HttpStatusCode.Created, (await Api.PostAsJsonAsync("/tool-sources", new { name = source, url = _narrator.Url })).StatusCode);
+        var tool = $"{source}.{NarratingMcpServer.Tool}";
+        var agent = await Api.RegisterAgentAsync(tool);
+
+        var task = await (await Api.ExecuteAsync($$$"""
+            { "agent": "{{{agent}}}", "tool": "{{{tool}}}", "arguments": { "tag": "e2e", "count": 4 } }
+            """)).ReadJsonAsync();
+        Assert.Equal("succeeded", task.GetProperty("status").GetString());
+
+        var events = await Api.WaitForCompleteLogAsync(task.GetProperty("id").GetGuid(), TimeSpan.FromSeconds(30));
+        var logs = events.Where(e => e.GetProperty("type").GetString() == "step.progress"
+            && e.GetProperty("data").GetProperty("kind").GetString() == "log").ToList();
+
+        Assert.Equal(["[narrator] e2e line 1", "[narrator] e2e line 2", "[narrator] e2e line 3", "[narrator] e2e line 4"],
+            logs.Select(e => e.GetProperty("message").GetString()));
+        // info, warning, error, notice as MCP levels; notice folds into info.
+        Assert.Equal(["info", "warning", "error", "info"], logs.Select(e => e.GetProperty("level").GetString()));
+        Assert.Equal(NarratingMcpServer.Levels, logs.Select(e => e.GetProperty("data").GetProperty("mcpLevel").GetString()));
+        var types = events.Select(e => e.GetProperty("type").GetString()).ToList();
+        Assert.True(types.IndexOf("step.started") < events.IndexOf(logs[0]) && events.IndexOf(logs[^1]) < types.IndexOf("step.succeeded"),
+            string.Join(", ", types));
     }
 
     [Fact]

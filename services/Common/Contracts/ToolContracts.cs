@@ -27,8 +27,14 @@ public sealed record InvokeToolResponse(
 /// </summary>
 public sealed record ToolProgress(double Progress, double? Total, string? Message);
 
-/// <summary>One line of a streamed invocation: either progress or the final result.</summary>
-public sealed record InvocationLine(ToolProgress? Progress, InvokeToolResponse? Result)
+/// <summary>
+/// A log message a tool sent during a call (an MCP <c>notifications/message</c>): its MCP level (<c>debug</c> … <c>emergency</c>),
+/// the logger name the tool gave, and its data (any JSON). Streamed as <c>{"log":…}</c> lines, in the order the tool sent them.
+/// </summary>
+public sealed record ToolLog(string Level, string? Logger, System.Text.Json.JsonElement? Data);
+
+/// <summary>One line of a streamed invocation: progress, a log message, or the final result.</summary>
+public sealed record InvocationLine(ToolProgress? Progress, InvokeToolResponse? Result, ToolLog? Log = null)
 {
     public const string MediaType = "application/x-ndjson";
 }

@@ -56,7 +56,7 @@ public static class ToolInvocationApi
             try
             {
                 var result = await invoker.InvokeAsync(decision.Tool!, decision.Arguments, cancellationToken,
-                    progress => lines.Writer.TryWrite(new InvocationLine(progress, null)));
+                    line => lines.Writer.TryWrite(line));
                 lines.Writer.TryWrite(new InvocationLine(null, result));
             }
             finally

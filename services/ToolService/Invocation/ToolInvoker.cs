@@ -25,7 +25,7 @@ public sealed class ToolInvoker(
     private readonly System.Collections.Concurrent.ConcurrentDictionary<int, ResiliencePipeline> _pipelines = new();
 
     public async Task<InvokeToolResponse> InvokeAsync(Tool tool, JsonElement arguments, CancellationToken cancellationToken,
-        Action<ToolProgress>? onProgress = null)
+        Action<InvocationLine>? onUpdate = null)
     {
         using var span = Activity.StartActivity($"tool {tool.Name}");
         span?.SetTag("tool.name", tool.Name);
@@ -40,7 +40,7 @@ public sealed class ToolInvoker(
             var output = await pipeline.ExecuteAsync(async token =>
             {
                 attempts++;
-                return await ExecuteOnceAsync(tool, arguments, onProgress, token);
+                return await ExecuteOnceAsync(tool, arguments, onUpdate, token);
             }, cancellationToken);
             span?.SetTag("tool.attempts", attempts);
             var (element, truncated) = Limit(output);
@@ -73,11 +73,11 @@ public sealed class ToolInvoker(
         .AddTimeout(TimeSpan.FromMilliseconds(ms))
         .Build());
 
-    private Task<JsonNode?> ExecuteOnceAsync(Tool tool, JsonElement arguments, Action<ToolProgress>? onProgress, CancellationToken cancellationToken) => tool.Kind switch
+    private Task<JsonNode?> ExecuteOnceAsync(Tool tool, JsonElement arguments, Action<InvocationLine>? onUpdate, CancellationToken cancellationToken) => tool.Kind switch
     {
         ToolKind.Builtin => builtins.ExecuteAsync(tool.Name, arguments, cancellationToken),
         ToolKind.Http => http.ExecuteAsync(tool, arguments, cancellationToken),
-        ToolKind.Mcp => mcp.ExecuteAsync(tool, arguments, onProgress, cancellationToken),
+        ToolKind.Mcp => mcp.ExecuteAsync(tool, arguments, onUpdate, cancellationToken),
         _ => throw new ToolFailureException($"Unknown tool kind {tool.Kind}."),
     };
 

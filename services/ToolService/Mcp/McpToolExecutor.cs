@@ -11,10 +11,14 @@ using ModelContextProtocol.Protocol;
 
 namespace AgentOrchestration.ToolService.Mcp;
 
-/// <summary>Calls a tool of an MCP source with tools/call over the source's shared session.</summary>
+/// <summary>
+/// Calls a tool of an MCP source with tools/call: over the source's shared session when nobody listens to the call,
+/// else over a session leased for the call alone, so the server's progress and log messages reach the listener.
+/// </summary>
 public sealed class McpToolExecutor(McpClientPool pool, IServiceScopeFactory scopes)
 {
-    public async Task<JsonNode?> ExecuteAsync(Tool tool, JsonElement args, Action<ToolProgress>? onProgress, CancellationToken cancellationToken)
+    /// <param name="onUpdate">Receives the call's progress and log lines (never its result), in the server's order.</param>
+    public async Task<JsonNode?> ExecuteAsync(Tool tool, JsonElement args, Action<InvocationLine>? onUpdate, CancellationToken cancellationToken)
     {
         var config = tool.Config?.Deserialize<McpToolConfig>(JsonSerializerOptions.Web)
             ?? throw new ToolFailureException($"Tool '{tool.Name}' has no MCP target.");
@@ -28,10 +32,9 @@ public sealed class McpToolExecutor(McpClientPool pool, IServiceScopeFactory sco
         CallToolResult result;
         try
         {
-            var client = await pool.GetAsync(config.Source, url, cancellationToken);
-            // Asking for progress gives the call a progress token; the server's notifications then reach the caller.
-            var progress = onProgress is null ? null : new ProgressCallback(v => onProgress(new ToolProgress(v.Progress, v.Total, v.Message)));
-            result = await client.CallToolAsync(config.RemoteName, arguments, progress, cancellationToken: cancellationToken);
+            result = onUpdate is null
+                ? await (await pool.GetAsync(config.Source, url, cancellationToken)).CallToolAsync(config.RemoteName, arguments, cancellationToken: cancellationToken)
+                : await CallObservedAsync(config, url, arguments, onUpdate, cancellationToken);
         }
         catch (Exception ex) when (OutboundHttp.Blocked(ex) is { } blocked)
         {
@@ -39,7 +42,7 @@ public sealed class McpToolExecutor(McpClientPool pool, IServiceScopeFactory sco
         }
         catch (Exception ex) when (ex is HttpRequestException or McpException or IOException or ObjectDisposedException)
         {
-            // The session may be gone (server restarted): reconnect on the retry.
+            // The sessions may be gone (server restarted): reconnect on the retry.
             await pool.ResetAsync(config.Source);
             throw new TransientToolException($"The MCP source '{config.Source}' failed: {ex.Message}", ex);
         }
@@ -50,6 +53,26 @@ public sealed class McpToolExecutor(McpClientPool pool, IServiceScopeFactory sco
         }
 
         return OutputOf(result);
+    }
+
+    private async Task<CallToolResult> CallObservedAsync(McpToolConfig config, string url, Dictionary<string, object?> arguments,
+        Action<InvocationLine> onUpdate, CancellationToken cancellationToken)
+    {
+        var session = await pool.LeaseAsync(config.Source, url, cancellationToken);
+        var reusable = false;
+        try
+        {
+            session.Attach(onUpdate);
+            // Passing a progress sink gives the call a progress token, which is what makes the server send progress;
+            // the lines themselves come from the session's observer, in order with the log messages.
+            var result = await session.Client.CallToolAsync(config.RemoteName, arguments, IgnoreProgress.Instance, cancellationToken: cancellationToken);
+            reusable = true;
+            return result;
+        }
+        finally
+        {
+            await pool.ReturnAsync(session, reusable);
+        }
     }
 
     /// <summary>Structured content when the tool gives it; else its text (parsed when it is JSON); else the content blocks.</summary>
@@ -86,8 +109,12 @@ public sealed class McpToolExecutor(McpClientPool pool, IServiceScopeFactory sco
     }
 }
 
-/// <summary>Reports progress synchronously, in the order the notifications arrive (unlike Progress&lt;T&gt;).</summary>
-internal sealed class ProgressCallback(Action<ProgressNotificationValue> report) : IProgress<ProgressNotificationValue>
+/// <summary>Asks for progress without handling it here (the session's observer does, see <see cref="McpCallSession"/>).</summary>
+internal sealed class IgnoreProgress : IProgress<ProgressNotificationValue>
 {
-    public void Report(ProgressNotificationValue value) => report(value);
+    public static readonly IgnoreProgress Instance = new();
+
+    public void Report(ProgressNotificationValue value)
+    {
+    }
 }

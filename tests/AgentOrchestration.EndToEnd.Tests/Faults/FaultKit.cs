@@ -71,29 +71,6 @@ internal static class FaultKit
         }
     }
 
-    /// <summary>The stored execution log of a task once its terminal event is in it (bounded).</summary>
-    public static async Task<List<JsonElement>> WaitForCompleteLogAsync(HttpClient api, Guid id, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        var last = "";
-        while (true)
-        {
-            var response = await api.GetAsync($"/tasks/{id}/logs");
-            last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
-            if (response.StatusCode == HttpStatusCode.OK)
-            {
-                var events = (await response.Content.ReadFromJsonAsync<List<JsonElement>>())!;
-                if (events.Any(e => e.GetProperty("type").GetString() is "task.succeeded" or "task.failed" or "task.cancelled" or "task.timed_out"))
-                {
-                    return events;
-                }
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"the stored log of task {id} never got its terminal event within {timeout.TotalSeconds} s: {last}");
-            await Task.Delay(250);
-        }
-    }
-
     /// <summary>Asserts a stored log is complete: seq 1..N without gaps, the terminal event last, as many events as the task journaled.</summary>
     public static async Task AssertLogCompleteAsync(NpgsqlConnection tasksDb, Guid id, List<JsonElement> events, string terminalType)
     {

@@ -92,7 +92,7 @@ public sealed class InfrastructureFaultTests(InfrastructureFaultSystem system) :
         await using var db = await FaultKit.OpenTasksDbAsync(system.App);
         foreach (var id in acknowledged)
         {
-            var events = await FaultKit.WaitForCompleteLogAsync(Api, id, TimeSpan.FromSeconds(60));
+            var events = await Api.WaitForCompleteLogAsync(id, TimeSpan.FromSeconds(60));
             await FaultKit.AssertLogCompleteAsync(db, id, events, "task.succeeded");
         }
     }

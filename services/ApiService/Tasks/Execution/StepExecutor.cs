@@ -43,7 +43,7 @@ public sealed class StepExecutor(ToolInvocationClient tools, TaskMetrics metrics
         {
             while (true)
             {
-                var attempt = await AttemptAsync(step, agent, arguments, progress => ReportProgressAsync(journal, step, progress), cancellationToken);
+                var attempt = await AttemptAsync(step, agent, arguments, line => ReportAsync(journal, step, line), cancellationToken);
                 if (attempt.Succeeded)
                 {
                     await FinishAsync(journal, step, state, StepStatuses.Succeeded, attempt.Output, null, stopwatch);
@@ -72,15 +72,12 @@ public sealed class StepExecutor(ToolInvocationClient tools, TaskMetrics metrics
         }
     }
 
-    /// <summary>A tool's progress notification becomes a step.progress event of the task.</summary>
-    private static Task ReportProgressAsync(TaskJournal journal, StepDefinition step, AgentOrchestration.ServiceCommon.Contracts.ToolProgress progress) =>
-        journal.WriteAsync((_, _) => Task.CompletedTask,
-            new PendingEvent(EventTypes.StepProgress, "info",
-                progress.Message ?? $"Step '{step.Id}' progress: {progress.Progress}{(progress.Total is { } total ? $"/{total}" : "")}.",
-                step.Id, new { progress = progress.Progress, total = progress.Total, message = progress.Message }));
+    /// <summary>A tool's progress or log message during the call becomes a step.progress event of the task.</summary>
+    private static Task ReportAsync(TaskJournal journal, StepDefinition step, InvocationLine line) =>
+        StepUpdateEvents.From(step.Id, line) is { } update ? journal.WriteAsync((_, _) => Task.CompletedTask, update) : Task.CompletedTask;
 
     private async Task<StepAttempt> AttemptAsync(StepDefinition step, string agent, JsonElement arguments,
-        Func<AgentOrchestration.ServiceCommon.Contracts.ToolProgress, Task> onProgress, CancellationToken cancellationToken)
+        Func<InvocationLine, Task> onUpdate, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (step.TimeoutMs is { } ms)
@@ -90,7 +87,7 @@ public sealed class StepExecutor(ToolInvocationClient tools, TaskMetrics metrics
 
         try
         {
-            return await tools.InvokeAsync(step.Tool, agent, arguments, onProgress, timeout.Token);
+            return await tools.InvokeAsync(step.Tool, agent, arguments, onUpdate, timeout.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

@@ -10,8 +10,8 @@ public sealed record StepAttempt(bool Succeeded, JsonElement? Output, string? Er
 /// <summary>Invokes tools through the ToolService's invocation endpoint (the seed's dependency direction).</summary>
 public sealed class ToolInvocationClient(HttpClient http)
 {
-    /// <summary>Calls the tool, streaming its progress to <paramref name="onProgress"/> as it arrives.</summary>
-    public async Task<StepAttempt> InvokeAsync(string tool, string agent, JsonElement arguments, Func<ToolProgress, Task> onProgress,
+    /// <summary>Calls the tool, passing its progress and log lines to <paramref name="onUpdate"/> as they arrive.</summary>
+    public async Task<StepAttempt> InvokeAsync(string tool, string agent, JsonElement arguments, Func<InvocationLine, Task> onUpdate,
         CancellationToken cancellationToken)
     {
         HttpResponseMessage response;
@@ -34,7 +34,7 @@ public sealed class ToolInvocationClient(HttpClient http)
         {
             if (response.IsSuccessStatusCode)
             {
-                var result = await ReadStreamAsync(response, onProgress, cancellationToken);
+                var result = await ReadStreamAsync(response, onUpdate, cancellationToken);
                 if (result is null)
                 {
                     return new StepAttempt(false, null, "The ToolService ended the call without a result.", Retryable: true);
@@ -55,7 +55,7 @@ public sealed class ToolInvocationClient(HttpClient http)
         }
     }
 
-    private static async Task<InvokeToolResponse?> ReadStreamAsync(HttpResponseMessage response, Func<ToolProgress, Task> onProgress,
+    private static async Task<InvokeToolResponse?> ReadStreamAsync(HttpResponseMessage response, Func<InvocationLine, Task> onUpdate,
         CancellationToken cancellationToken)
     {
         if (response.Content.Headers.ContentType?.MediaType != InvocationLine.MediaType)
@@ -77,9 +77,9 @@ public sealed class ToolInvocationClient(HttpClient http)
                 return result;
             }
 
-            if (parsed?.Progress is { } progress)
+            if (parsed is not null)
             {
-                await onProgress(progress);
+                await onUpdate(parsed);
             }
         }
 

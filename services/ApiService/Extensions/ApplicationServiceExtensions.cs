@@ -17,6 +17,7 @@ public static class ApplicationServiceExtensions
         builder.Services.AddSingleton(TimeProvider.System);
 
         builder.Services.AddHttpClient<AgentServiceClient>(http => http.BaseAddress = new("http://agents")).AddInternalCredential();
+        builder.Services.AddSingleton<AgentCache>();
         builder.Services.AddHttpClient<ToolServiceClient>(http => http.BaseAddress = new("http://tools")).AddInternalCredential();
         builder.Services.AddHttpClient(StatusHttpClient.Name).AddInternalCredential();
         builder.Services.AddSingleton<StatusProbe>();

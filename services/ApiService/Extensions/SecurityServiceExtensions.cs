@@ -14,7 +14,7 @@ public static class SecurityServiceExtensions
         var security = section.Get<SecurityOptions>() ?? new SecurityOptions();
         builder.Services.Configure<SecurityOptions>(section);
         builder.Services.AddSingleton<KeyResolver>();
-        builder.Services.AddHostedService<KeyCacheInvalidator>();
+        builder.Services.AddHostedService<AgentChangeSubscriber>();
         builder.Services.AddAuthentication(ApiKeyAuthentication.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
         builder.Services.AddAuthorization(Policies.Configure);

@@ -18,6 +18,7 @@ public static class TaskServiceExtensions
         builder.Services.AddMigration<TasksDbContext>();
         builder.Services.AddSingleton(new TaskValidator(options.MaxSteps, options.MaxParallelSteps));
         builder.Services.AddSingleton<TaskSignals>();
+        builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddSingleton<TaskMetrics>();
         builder.Services.AddSingleton<StepExecutor>();
         builder.Services.AddSingleton<TaskRunner>();

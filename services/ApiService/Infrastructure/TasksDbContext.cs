@@ -39,6 +39,9 @@ public sealed class TasksDbContext(DbContextOptions<TasksDbContext> options) : D
             task.HasIndex(t => new { t.Status, t.LeaseExpiresAt });
             task.HasIndex(t => new { t.AgentName, t.CreatedAt });
             task.HasIndex(t => t.CreatedAt);
+            // Every submission counts its agent's unfinished tasks (the in-flight limit): a partial index over just those
+            // rows keeps that an index-only look-up however many finished tasks pile up.
+            task.HasIndex(t => t.AgentId, "IX_tasks_agent_unfinished").HasFilter("status IN ('queued', 'running')");
             task.HasMany(t => t.Steps).WithOne().HasForeignKey(s => s.TaskId).OnDelete(DeleteBehavior.Cascade);
         });
 

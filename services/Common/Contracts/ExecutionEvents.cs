@@ -22,6 +22,9 @@ public static class ExecutionEventStream
     public const string Name = "execution-events";
     public const string Field = "event";
     public const string ConsumerGroup = "logging";
+
+    /// <summary>Pub/sub channel on which the relay says "entries were added", so the consumer need not poll often.</summary>
+    public const string AppendedChannel = "execution-events:appended";
 }
 
 /// <summary>The execution event types, written by the ApiService and read by the LoggingService.</summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using AgentOrchestration.ServiceCommon;
 using AgentOrchestration.ServiceCommon.Contracts;
 using StackExchange.Redis;
 
@@ -15,9 +16,13 @@ public sealed class EventConsumer(
     IConfiguration configuration, TimeProvider clock, ILogger<EventConsumer> logger) : BackgroundService
 {
     private const int BatchSize = 200;
-    private static readonly TimeSpan Idle = TimeSpan.FromMilliseconds(15);
+
+    /// <summary>The fallback poll: the relay's "appended" notice normally wakes the consumer at once.</summary>
+    private static readonly TimeSpan Idle = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan AfterFailure = TimeSpan.FromSeconds(1);
     private readonly string _consumer = configuration["Logging:ConsumerName"] ?? Environment.MachineName;
+    private readonly WakeSignal _appended = new();
+    private bool _subscribed;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -30,6 +35,7 @@ public sealed class EventConsumer(
                 if (pendingFirst)
                 {
                     await EnsureGroupAsync();
+                    await SubscribeAsync();
                 }
 
                 // "0" re-reads what this consumer was given but never acknowledged; ">" reads new entries.
@@ -54,16 +60,20 @@ public sealed class EventConsumer(
                 pause = AfterFailure;
             }
 
-            if (pause > TimeSpan.Zero)
+            try
             {
-                try
+                if (pause == Idle)
+                {
+                    await _appended.WaitAsync(Idle, stoppingToken);
+                }
+                else if (pause > TimeSpan.Zero)
                 {
                     await Task.Delay(pause, clock, stoppingToken);
                 }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
+            }
+            catch (OperationCanceledException)
+            {
+                return;
             }
         }
     }
@@ -78,6 +88,16 @@ public sealed class EventConsumer(
         catch (RedisServerException ex) when (ex.Message.Contains("BUSYGROUP", StringComparison.Ordinal))
         {
             // The group exists already.
+        }
+    }
+
+    /// <summary>Once; the client renews the subscription by itself after a reconnect.</summary>
+    private async Task SubscribeAsync()
+    {
+        if (!_subscribed)
+        {
+            await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(ExecutionEventStream.AppendedChannel), (_, _) => _appended.Set());
+            _subscribed = true;
         }
     }
 

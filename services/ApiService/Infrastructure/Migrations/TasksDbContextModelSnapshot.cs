@@ -189,6 +189,9 @@ namespace AgentOrchestration.ApiService.Infrastructure.Migrations
 
                     b.HasIndex("Status", "LeaseExpiresAt");
 
+                    b.HasIndex(new[] { "AgentId" }, "IX_tasks_agent_unfinished")
+                        .HasFilter("status IN ('queued', 'running')");
+
                     b.ToTable("tasks", (string)null);
                 });
 

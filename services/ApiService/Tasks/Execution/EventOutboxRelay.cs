@@ -1,23 +1,38 @@
 using System.Text.Json;
 using AgentOrchestration.ApiService.Infrastructure;
 using AgentOrchestration.ApiService.Tasks.Model;
+using AgentOrchestration.ServiceCommon;
 using AgentOrchestration.ServiceCommon.Contracts;
 using Microsoft.EntityFrameworkCore;
 using StackExchange.Redis;
 
 namespace AgentOrchestration.ApiService.Tasks.Execution;
 
+/// <summary>Set after a transaction that wrote execution events commits, so the relay publishes them at once.</summary>
+public sealed class OutboxSignal : WakeSignal;
+
 /// <summary>
 /// Publishes the outbox of execution events to the Redis stream the LoggingService consumes, in seq order per task,
 /// and marks them published in the same transaction that locked them (one relay runs at a time across replicas). If Redis is down the events simply wait in
 /// Postgres; a crash between XADD and the mark publishes them again, which the consumer drops by id.
 /// </summary>
-public sealed class EventOutboxRelay(IServiceScopeFactory scopes, IConnectionMultiplexer redis, TimeProvider clock, ILogger<EventOutboxRelay> logger)
+public sealed class EventOutboxRelay(
+    IServiceScopeFactory scopes, IConnectionMultiplexer redis, OutboxSignal written, TimeProvider clock, ILogger<EventOutboxRelay> logger)
     : BackgroundService
 {
     public const int BatchSize = 500;
+    private const int LockBusy = -1;
     private const long RelayLockKey = 0x5245_4C41_5900; // "RELAY"
-    private static readonly TimeSpan Idle = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>
+    /// The fallback poll: this replica's own writes wake it at once (<see cref="OutboxSignal"/>); the poll catches events
+    /// whose writer's relay found the lock held by this one, and leftovers after a crash.
+    /// </summary>
+    private static readonly TimeSpan Idle = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Another replica is relaying right now: try again soon, as the events that woke us may not be in its batch.</summary>
+    private static readonly TimeSpan AfterLockBusy = TimeSpan.FromMilliseconds(5);
+
     private static readonly TimeSpan AfterFailure = TimeSpan.FromSeconds(1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -27,7 +42,12 @@ public sealed class EventOutboxRelay(IServiceScopeFactory scopes, IConnectionMul
             TimeSpan pause;
             try
             {
-                pause = await RelayBatchAsync(stoppingToken) == BatchSize ? TimeSpan.Zero : Idle;
+                pause = await RelayBatchAsync(stoppingToken) switch
+                {
+                    BatchSize => TimeSpan.Zero,
+                    LockBusy => AfterLockBusy,
+                    _ => Idle,
+                };
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -39,16 +59,20 @@ public sealed class EventOutboxRelay(IServiceScopeFactory scopes, IConnectionMul
                 pause = AfterFailure;
             }
 
-            if (pause > TimeSpan.Zero)
+            try
             {
-                try
+                if (pause == Idle)
+                {
+                    await written.WaitAsync(Idle, stoppingToken);
+                }
+                else if (pause > TimeSpan.Zero)
                 {
                     await Task.Delay(pause, clock, stoppingToken);
                 }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
+            }
+            catch (OperationCanceledException)
+            {
+                return;
             }
         }
     }
@@ -64,7 +88,7 @@ public sealed class EventOutboxRelay(IServiceScopeFactory scopes, IConnectionMul
             .SingleAsync(cancellationToken);
         if (!mine)
         {
-            return 0;
+            return LockBusy;
         }
 
         var batch = await db.Events
@@ -88,6 +112,8 @@ public sealed class EventOutboxRelay(IServiceScopeFactory scopes, IConnectionMul
         var now = clock.GetUtcNow();
         await db.Events.Where(e => ids.Contains(e.Id)).ExecuteUpdateAsync(s => s.SetProperty(e => e.PublishedAt, now), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        // Wake the LoggingService's consumer; if this notice is lost, its own poll finds the entries a little later.
+        await redis.GetSubscriber().PublishAsync(RedisChannel.Literal(ExecutionEventStream.AppendedChannel), RedisValue.EmptyString, CommandFlags.FireAndForget);
         return batch.Count;
     }
 

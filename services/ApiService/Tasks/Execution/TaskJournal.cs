@@ -13,7 +13,7 @@ public sealed class LeaseLostException(Guid taskId) : Exception($"The lease on t
 /// fenced by the lease (owner and last seq must still be ours), renews the lease, and numbers the events
 /// gap-free. Writes of one task are serialised, so parallel steps never race for a seq.
 /// </summary>
-public sealed class TaskJournal(Guid taskId, string agentName, string? traceId, int lastSeq, IServiceScopeFactory scopes, TaskOptions options, TimeProvider clock)
+public sealed class TaskJournal(Guid taskId, string agentName, string? traceId, int lastSeq, IServiceScopeFactory scopes, TaskOptions options, OutboxSignal outbox, TimeProvider clock)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
 
@@ -65,6 +65,7 @@ public sealed class TaskJournal(Guid taskId, string agentName, string? traceId, 
             await db.SaveChangesAsync();
             await transaction.CommitAsync();
             LastSeq = nextSeq;
+            outbox.Set();
         }
         finally
         {

@@ -20,6 +20,7 @@ public sealed class TaskRunner(
     TaskSignals signals,
     TaskMetrics metrics,
     TaskOptions options,
+    OutboxSignal outbox,
     TimeProvider clock,
     ILogger<TaskRunner> logger)
 {
@@ -39,7 +40,7 @@ public sealed class TaskRunner(
         activity?.SetTag("agent.name", task.AgentName);
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["TaskId"] = taskId, ["Agent"] = task.AgentName });
 
-        var journal = new TaskJournal(taskId, task.AgentName, traceId, task.LastSeq, scopes, options, clock);
+        var journal = new TaskJournal(taskId, task.AgentName, traceId, task.LastSeq, scopes, options, outbox, clock);
         using var cancel = new CancellationTokenSource();
         using var deadline = new CancellationTokenSource();
         using var leaseLost = new CancellationTokenSource();

@@ -24,8 +24,8 @@ public sealed record Submitted(Guid TaskId, bool Replayed, IResult? Problem);
 /// that commit is it acknowledged; the replica holds the lease and starts it at once.
 /// </summary>
 public sealed class TaskSubmission(
-    TasksDbContext db, TaskValidator validator, AgentServiceClient agents, ToolCatalog tools, TaskOptions options,
-    IOptions<SecurityOptions> security, TimeProvider clock)
+    TasksDbContext db, TaskValidator validator, AgentServiceClient agents, AgentCache agentCache, ToolCatalog tools, TaskOptions options,
+    IOptions<SecurityOptions> security, OutboxSignal outbox, TimeProvider clock)
 {
     public const string IdempotencyKeyReused = "idempotency_key_reused";
 
@@ -49,7 +49,7 @@ public sealed class TaskSubmission(
             return replay;
         }
 
-        var agent = await agents.FindAsync(task.Agent, cancellationToken);
+        var agent = await agentCache.GetAsync(task.Agent, agents, cancellationToken);
         if (agent is null)
         {
             return Fail(Problems.NotFound("Agent", task.Agent));
@@ -91,6 +91,7 @@ public sealed class TaskSubmission(
             return await ReplayAsync(idempotencyKey, hash, cancellationToken) ?? throw new InvalidOperationException("Idempotency race without a winner.");
         }
 
+        outbox.Set();
         return new Submitted(record.Id, false, null);
     }
 
@@ -137,7 +138,8 @@ public sealed class TaskSubmission(
     private async Task<IResult?> CheckInFlightAsync(AgentResponse agent, CancellationToken cancellationToken)
     {
         var limit = security.Value.MaxTasksInFlightPerAgent;
-        var inFlight = await db.Tasks.Where(t => t.AgentId == agent.Id && TaskStatuses.Unfinished.Contains(t.Status))
+        // Spelled as constants (not Unfinished.Contains) so the SQL matches the partial index IX_tasks_agent_unfinished.
+        var inFlight = await db.Tasks.Where(t => t.AgentId == agent.Id && (t.Status == TaskStatuses.Queued || t.Status == TaskStatuses.Running))
             .Select(t => t.Id).Take(limit).CountAsync(cancellationToken);
         if (inFlight < limit)
         {

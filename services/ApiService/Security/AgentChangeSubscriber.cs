@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AgentOrchestration.ApiService.Services;
 using AgentOrchestration.ServiceCommon;
 using AgentOrchestration.ServiceCommon.Contracts;
 using StackExchange.Redis;
@@ -6,10 +7,11 @@ using StackExchange.Redis;
 namespace AgentOrchestration.ApiService.Security;
 
 /// <summary>
-/// Evicts resolved keys when the AgentService announces a change that can affect one (anything but a creation), so a
-/// rotated or revoked key stops working at once on every replica; if a notice is lost, the cache expiry bounds it.
+/// Evicts what this replica caches about agents — resolved keys and submission look-ups — when the AgentService
+/// announces a change that can affect them (anything but a creation), so a rotated key or a deactivated agent stops
+/// working at once on every replica; if a notice is lost, the caches' expiry bounds it.
 /// </summary>
-public sealed class KeyCacheInvalidator(IConnectionMultiplexer redis, KeyResolver resolver, ILogger<KeyCacheInvalidator> logger)
+public sealed class AgentChangeSubscriber(IConnectionMultiplexer redis, KeyResolver resolver, AgentCache agents, ILogger<AgentChangeSubscriber> logger)
     : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -22,6 +24,7 @@ public sealed class KeyCacheInvalidator(IConnectionMultiplexer redis, KeyResolve
                 if (change?.Change != "created")
                 {
                     resolver.Evict();
+                    agents.Evict();
                 }
             });
         }

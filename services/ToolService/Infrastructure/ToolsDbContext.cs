@@ -13,6 +13,8 @@ public sealed class ToolsDbContext(DbContextOptions<ToolsDbContext> options) : D
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<ToolSource> ToolSources => Set<ToolSource>();
 
+    public DbSet<ToolWord> ToolWords => Set<ToolWord>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         // Trigram similarity lets a misspelled query ("ad numbrs") still find "math.add".
@@ -40,10 +42,19 @@ public sealed class ToolsDbContext(DbContextOptions<ToolsDbContext> options) : D
             tool.Property(t => t.CreatedAt).HasColumnName("created_at");
             tool.Property(t => t.UpdatedAt).HasColumnName("updated_at");
             tool.Property(t => t.SearchText).HasColumnName("search_text");
-            tool.HasIndex(t => t.SearchText).HasMethod("gin").HasOperators("gin_trgm_ops");
             tool.Property<NpgsqlTsVector>("SearchVector").HasColumnName("search_vector")
                 .HasComputedColumnSql("to_tsvector('simple', search_text)", stored: true);
             tool.HasIndex("SearchVector").HasMethod("gin");
+        });
+
+        // Typo tolerance lives in the vocabulary, not in each tool: query words are corrected against these words
+        // (trigram index), then matched by full text (GIN on search_vector). See ToolSearch.
+        modelBuilder.Entity<ToolWord>(word =>
+        {
+            word.ToTable("tool_words");
+            word.HasKey(w => w.Word);
+            word.Property(w => w.Word).HasColumnName("word");
+            word.HasIndex(w => w.Word, "IX_tool_words_trigram").HasMethod("gin").HasOperators("gin_trgm_ops");
         });
 
         modelBuilder.Entity<DataProtectionKey>().ToTable("data_protection_keys");

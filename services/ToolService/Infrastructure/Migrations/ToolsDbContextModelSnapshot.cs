@@ -110,11 +110,6 @@ namespace AgentOrchestration.ToolService.Infrastructure.Migrations
                     b.HasIndex("Name")
                         .IsUnique();
 
-                    b.HasIndex("SearchText");
-
-                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SearchText"), "gin");
-                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("SearchText"), new[] { "gin_trgm_ops" });
-
                     b.HasIndex("SearchVector");
 
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SearchVector"), "gin");
@@ -160,6 +155,22 @@ namespace AgentOrchestration.ToolService.Infrastructure.Migrations
                     b.HasKey("Name");
 
                     b.ToTable("tool_sources", (string)null);
+                });
+
+            modelBuilder.Entity("AgentOrchestration.ToolService.Model.ToolWord", b =>
+                {
+                    b.Property<string>("Word")
+                        .HasColumnType("text")
+                        .HasColumnName("word");
+
+                    b.HasKey("Word");
+
+                    b.HasIndex(new[] { "Word" }, "IX_tool_words_trigram");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "Word" }, "IX_tool_words_trigram"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex(new[] { "Word" }, "IX_tool_words_trigram"), new[] { "gin_trgm_ops" });
+
+                    b.ToTable("tool_words", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>

@@ -57,6 +57,8 @@ public sealed class SystemUnderTest : IAsyncDisposable
             builder.Configuration["Logging:LogLevel:Aspire.Hosting.Dcp"] = "Error";
         }
 
+        // No dashboard runs here to receive telemetry; exporting into the void would be measured as the system's cost.
+        builder.WithoutTelemetryExport();
         var api = builder.Resources.OfType<ProjectResource>().Single(r => r.Name == ResourceNames.ApiService);
         builder.CreateResourceBuilder(api).WithEnvironment(context =>
         {

@@ -71,6 +71,7 @@ public sealed class AppHostFixture : IAsyncLifetime
                 $"--Parameters:{ResourceNames.AdminApiKey}={AdminApiKey}", $"--Parameters:{ResourceNames.OutboundAllowList}={ServerProcess.ToolHost}"],
             cts.Token);
         builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
+        builder.WithoutTelemetryExport(); // the test builder runs no dashboard to receive it
         if (smallLimits)
         {
             var api = builder.Resources.OfType<ProjectResource>().Single(r => r.Name == ResourceNames.ApiService);

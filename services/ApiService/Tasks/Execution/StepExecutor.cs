@@ -103,7 +103,8 @@ public sealed class StepExecutor(ToolInvocationClient tools, TaskMetrics metrics
             StepStatuses.Cancelled => (EventTypes.StepFailed, "warning", $"Step '{step.Id}' was cancelled."),
             _ => (EventTypes.StepFailed, "error", $"Step '{step.Id}' failed after {state.Attempts} attempt(s): {error}"),
         };
-        await journal.WriteAsync(
+        // Deferred: the runner commits it at once with what follows (dependent steps' start, the task's end) or alone.
+        await journal.DeferAsync(
             (db, now) => Update(db, journal.TaskId, step.Id, s => s
                 .SetProperty(x => x.Status, status)
                 .SetProperty(x => x.Output, output is { } o ? JsonDocument.Parse(o.GetRawText()) : null)

@@ -12,25 +12,58 @@ public sealed class LeaseLostException(Guid taskId) : Exception($"The lease on t
 /// Writes one running task's state changes, each in one transaction with the events that report it. Every write is
 /// fenced by the lease (owner and last seq must still be ours), renews the lease, and numbers the events
 /// gap-free. Writes of one task are serialised, so parallel steps never race for a seq.
+/// A change can also be deferred: it is then committed with the next write (or <see cref="FlushAsync"/>), so two
+/// changes that happen back to back (task started + first step started; last step done + task done) cost one commit.
+/// Callers defer only when a write follows at once, so nothing waits longer to become durable than it did before.
 /// </summary>
 public sealed class TaskJournal(Guid taskId, string agentName, string? traceId, int lastSeq, IServiceScopeFactory scopes, TaskOptions options, OutboxSignal outbox, TimeProvider clock)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly List<(Func<TasksDbContext, DateTimeOffset, Task> Change, PendingEvent[] Events)> _deferred = [];
 
     public Guid TaskId => taskId;
 
     public int LastSeq { get; private set; } = lastSeq;
 
-    /// <summary>Applies the change and writes the events atomically; throws <see cref="LeaseLostException"/> if fenced off.</summary>
+    /// <summary>Holds the change and its events back until the next write, which commits them first.</summary>
+    public async Task DeferAsync(Func<TasksDbContext, DateTimeOffset, Task> change, params PendingEvent[] events)
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            _deferred.Add((change, events));
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Commits the deferred changes now, if there are any.</summary>
+    public Task FlushAsync() => WriteAsync((_, _) => Task.CompletedTask);
+
+    /// <summary>
+    /// Applies the deferred changes and this one, and writes all their events, atomically; throws
+    /// <see cref="LeaseLostException"/> if fenced off.
+    /// </summary>
     public async Task WriteAsync(Func<TasksDbContext, DateTimeOffset, Task> change, params PendingEvent[] events)
     {
         await _gate.WaitAsync();
         try
         {
+            List<(Func<TasksDbContext, DateTimeOffset, Task> Change, PendingEvent[] Events)> writes = [.. _deferred, (change, events)];
+            var all = writes.SelectMany(w => w.Events).ToList();
+            if (all.Count == 0)
+            {
+                return;
+            }
+
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<TasksDbContext>();
+            // The whole write commits or rolls back as one: a savepoint around the event INSERT would cost two round trips.
+            db.Database.AutoSavepointsEnabled = false;
             var now = clock.GetUtcNow();
-            var nextSeq = LastSeq + events.Length;
+            var nextSeq = LastSeq + all.Count;
             await using var transaction = await db.Database.BeginTransactionAsync();
             var owned = await db.Tasks
                 .Where(t => t.Id == taskId && t.LeaseOwner == options.ReplicaId && t.LastSeq == LastSeq)
@@ -42,9 +75,13 @@ public sealed class TaskJournal(Guid taskId, string agentName, string? traceId, 
                 throw new LeaseLostException(taskId);
             }
 
-            await change(db, now);
+            foreach (var write in writes)
+            {
+                await write.Change(db, now);
+            }
+
             var seq = LastSeq;
-            foreach (var e in events)
+            foreach (var e in all)
             {
                 db.Events.Add(new ExecutionEventRecord
                 {
@@ -65,6 +102,7 @@ public sealed class TaskJournal(Guid taskId, string agentName, string? traceId, 
             await db.SaveChangesAsync();
             await transaction.CommitAsync();
             LastSeq = nextSeq;
+            _deferred.Clear();
             outbox.Set();
         }
         finally

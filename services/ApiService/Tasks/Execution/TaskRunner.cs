@@ -63,7 +63,8 @@ public sealed class TaskRunner(
             var states = new ConcurrentDictionary<string, StepState>(task.Steps.ToDictionary(s => s.StepId, StepState.Resume));
             if (task.Status == TaskStatuses.Queued)
             {
-                await journal.WriteAsync(
+                // Committed with the first step's start (or skip), which follows at once: one commit instead of two.
+                await journal.DeferAsync(
                     (db, now) => db.Tasks.Where(t => t.Id == taskId).ExecuteUpdateAsync(s => s
                         .SetProperty(t => t.Status, TaskStatuses.Running).SetProperty(t => t.StartedAt, now)),
                     new PendingEvent(EventTypes.TaskStarted, "info", $"Task started by agent '{task.AgentName}'.",
@@ -97,6 +98,7 @@ public sealed class TaskRunner(
         string? failure = null;
         while (true)
         {
+            var started = running.Count;
             if (failure is null && !cancellationToken.IsCancellationRequested)
             {
                 foreach (var step in definition.Steps.Where(s => states[s.Id].Status == StepStatuses.Pending && !running.ContainsKey(s.Id)))
@@ -120,7 +122,13 @@ public sealed class TaskRunner(
 
             if (running.Count == 0)
             {
-                break;
+                break; // the skips and the task's end below commit what a finished step deferred
+            }
+
+            if (running.Count == started)
+            {
+                // No step started to carry what a finished step deferred, and the others may run for long: commit now.
+                await journal.FlushAsync();
             }
 
             var done = await Task.WhenAny(running.Values);

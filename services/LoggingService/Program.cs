@@ -12,7 +12,7 @@ builder.AddProblemConventions();
 // stays unacknowledged in the stream and is simply read again.
 builder.AddNpgsqlDbContext<LogsDbContext>("logsdb", settings => settings.DisableRetry = true);
 builder.Services.AddMigration<LogsDbContext>();
-builder.AddAppRedisClient();
+builder.AddRedisClient("redis");
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddScoped<EventStore>();
 builder.Services.AddSingleton<EventBroadcaster>();

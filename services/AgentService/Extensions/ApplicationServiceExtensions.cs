@@ -12,7 +12,7 @@ public static class ApplicationServiceExtensions
         builder.Services.AddExceptionHandler<AgentExceptionHandler>();
         builder.AddNpgsqlDbContext<AgentsDbContext>("agentsdb");
         builder.Services.AddMigration<AgentsDbContext>();
-        builder.AddAppRedisClient();
+        builder.AddRedisClient("redis");
         builder.Services.AddSingleton<AgentChangePublisher>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddOpenApi();

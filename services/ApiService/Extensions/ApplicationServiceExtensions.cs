@@ -13,7 +13,7 @@ public static class ApplicationServiceExtensions
         // Task writes are explicit transactions fenced by the lease; a transparent retry of one could apply a
         // change twice, so failures surface and the worker's lease logic decides what happens next.
         builder.AddNpgsqlDbContext<TasksDbContext>("tasksdb", settings => settings.DisableRetry = true);
-        builder.AddAppRedisClient();
+        builder.AddRedisClient("redis");
         builder.Services.AddSingleton(TimeProvider.System);
 
         builder.Services.AddHttpClient<AgentServiceClient>(http => http.BaseAddress = new("http://agents")).AddInternalCredential();

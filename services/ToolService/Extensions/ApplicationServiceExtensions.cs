@@ -19,7 +19,7 @@ public static class ApplicationServiceExtensions
             settings => settings.ConnectionString += ";" + ToolSearch.ConnectionOptions);
         builder.Services.AddMigration<ToolsDbContext>();
         builder.Services.AddHostedService<BuiltinToolSeeder>();
-        builder.AddAppRedisClient();
+        builder.AddRedisClient("redis");
         builder.Services.AddSingleton(TimeProvider.System);
 
         builder.Services.AddDataProtection()

@@ -45,6 +45,9 @@ internal sealed class DashboardBrowser : IAsyncDisposable
         var page = await context.NewPageAsync();
         // The dev server compiles modules on first request (Monaco is large), so the first visit to a page is slow.
         page.SetDefaultTimeout(90_000);
+        // Assertions wait on the system too (a cold first tool call on a busy machine can take seconds): Playwright's 5 s
+        // default for expectations made a slow step look like a wrong one.
+        Assertions.SetDefaultExpectTimeout(30_000);
         return new DashboardBrowser(playwright, browser, page, output);
     }
 

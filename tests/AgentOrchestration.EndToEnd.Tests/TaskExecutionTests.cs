@@ -146,6 +146,26 @@ public sealed class TaskExecutionTests(AppHostFixture fixture)
         Assert.Single(listed.GetProperty("items").EnumerateArray());
     }
 
+    /// <summary>
+    /// respond-async promises 202 at once: also when the task is already finished by the time of the answer (a quick task,
+    /// or a client's retry of a submission that has since finished, replayed by its Idempotency-Key).
+    /// </summary>
+    [Fact]
+    public async Task RespondAsyncAlwaysAnswers202EvenForAFinishedTask()
+    {
+        var agent = await Api.RegisterAgentAsync("echo");
+        var key = Guid.NewGuid().ToString();
+        var body = $$$"""{ "agent": "{{{agent}}}", "tool": "echo", "arguments": { "text": "quick" } }""";
+
+        var finished = await (await Api.ExecuteAsync(body, idempotencyKey: key)).ReadJsonAsync();
+        Assert.Equal("succeeded", finished.GetProperty("status").GetString());
+
+        var replay = await Api.ExecuteAsync(body, prefer: "respond-async", idempotencyKey: key);
+        Assert.Equal(HttpStatusCode.Accepted, replay.StatusCode);
+        Assert.Equal($"/tasks/{finished.GetProperty("id").GetGuid()}", replay.Headers.Location?.OriginalString);
+        Assert.Equal("succeeded", (await replay.ReadJsonAsync()).GetProperty("status").GetString());
+    }
+
     [Fact]
     public async Task EveryRejectionHasItsStatusAndProblem()
     {

@@ -87,7 +87,8 @@ public static class TasksApi
         signals.Forget(id);
         var task = await db.Tasks.AsNoTracking().Include(t => t.Steps).FirstAsync(t => t.Id == id, CancellationToken.None);
         response.Headers.Location = $"/tasks/{id}";
-        return TaskStatuses.IsTerminal(task.Status)
+        // respond-async promises a 202 at once, even when the task was quick enough to finish before this answer.
+        return TaskStatuses.IsTerminal(task.Status) && !respondAsync
             ? TypedResults.Ok(TaskView.From(task))
             : TypedResults.Json(TaskView.From(task), statusCode: StatusCodes.Status202Accepted);
     }

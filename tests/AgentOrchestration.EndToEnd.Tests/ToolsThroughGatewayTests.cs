@@ -49,17 +49,7 @@ public sealed class ToolsThroughGatewayTests(AppHostFixture fixture) : IAsyncLif
     [Fact]
     public async Task ProgressNotificationsOfAnMcpToolBecomeStepProgressEvents()
     {
-        var source = $"pr{Guid.NewGuid():N}"[..10];
-        Assert.Equal(HttpStatusCode.Created, (await Api.PostAsJsonAsync("/tool-sources", new { name = source, url = _mcpServer.Url })).StatusCode);
-        var tool = $"{source}.trigger-long-running-operation";
-        var agent = await Api.RegisterAgentAsync(tool);
-
-        var task = await (await Api.ExecuteAsync($$$"""
-            { "agent": "{{{agent}}}", "tool": "{{{tool}}}", "arguments": { "duration": 0.4, "steps": 4 } }
-            """)).ReadJsonAsync();
-        Assert.Equal("succeeded", task.GetProperty("status").GetString());
-
-        var events = await Api.WaitForCompleteLogAsync(task.GetProperty("id").GetGuid(), TimeSpan.FromSeconds(30));
+        var events = await RunMcpToolTaskAsync(_mcpServer.Url, "trigger-long-running-operation", """{ "duration": 0.4, "steps": 4 }""");
         var progress = events.Where(e => e.GetProperty("type").GetString() == "step.progress").ToList();
 
         Assert.Equal([1.0, 2.0, 3.0, 4.0], progress.Select(e => e.GetProperty("data").GetProperty("progress").GetDouble()));
@@ -74,17 +64,7 @@ public sealed class ToolsThroughGatewayTests(AppHostFixture fixture) : IAsyncLif
     [Fact]
     public async Task LogMessagesOfAnMcpToolBecomeStepProgressEventsAtTheirLevel()
     {
-        var source = $"nr{Guid.NewGuid():N}"[..10];
-        Assert.Equal(HttpStatusCode.Created, (await Api.PostAsJsonAsync("/tool-sources", new { name = source, url = _narrator.Url })).StatusCode);
-        var tool = $"{source}.{NarratingMcpServer.Tool}";
-        var agent = await Api.RegisterAgentAsync(tool);
-
-        var task = await (await Api.ExecuteAsync($$$"""
-            { "agent": "{{{agent}}}", "tool": "{{{tool}}}", "arguments": { "tag": "e2e", "count": 4 } }
-            """)).ReadJsonAsync();
-        Assert.Equal("succeeded", task.GetProperty("status").GetString());
-
-        var events = await Api.WaitForCompleteLogAsync(task.GetProperty("id").GetGuid(), TimeSpan.FromSeconds(30));
+        var events = await RunMcpToolTaskAsync(_narrator.Url, NarratingMcpServer.Tool, """{ "tag": "e2e", "count": 4 }""");
         var logs = events.Where(e => e.GetProperty("type").GetString() == "step.progress"
             && e.GetProperty("data").GetProperty("kind").GetString() == "log").ToList();
 
@@ -114,5 +94,23 @@ public sealed class ToolsThroughGatewayTests(AppHostFixture fixture) : IAsyncLif
 
         var result = await client.CallToolAsync("math.multiply", new Dictionary<string, object?> { ["a"] = 5, ["b"] = 10 });
         Assert.Equal("""{"result":50}""", ((TextContentBlock)result.Content[0]).Text);
+    }
+
+    /// <summary>
+    /// Registers the MCP server as a fresh source, runs its tool as a one-step task (step "main") of an agent allowed to
+    /// use it, asserts the task succeeded and returns the task's stored events once its terminal event is in.
+    /// </summary>
+    private async Task<List<System.Text.Json.JsonElement>> RunMcpToolTaskAsync(string serverUrl, string remoteTool, string argumentsJson)
+    {
+        var source = $"mc{Guid.NewGuid():N}"[..10];
+        Assert.Equal(HttpStatusCode.Created, (await Api.PostAsJsonAsync("/tool-sources", new { name = source, url = serverUrl })).StatusCode);
+        var tool = $"{source}.{remoteTool}";
+        var agent = await Api.RegisterAgentAsync(tool);
+
+        var task = await (await Api.ExecuteAsync($$$"""
+            { "agent": "{{{agent}}}", "tool": "{{{tool}}}", "arguments": {{{argumentsJson}}} }
+            """)).ReadJsonAsync();
+        Assert.Equal("succeeded", task.GetProperty("status").GetString());
+        return await Api.WaitForCompleteLogAsync(task.GetProperty("id").GetGuid(), TimeSpan.FromSeconds(30));
     }
 }

@@ -24,7 +24,7 @@ public sealed class McpCallMessagesTests(ToolServiceFixture fixture) : IAsyncLif
         var tool = await RegisterAsync();
         var agent = await fixture.CreateAgentAsync(tool);
 
-        var lines = await InvokeStreamedAsync(tool, agent, new { tag = "solo", count = 4 });
+        var lines = await fixture.InvokeStreamedAsync(tool, agent, new { tag = "solo", count = 4 });
 
         var logs = lines.Where(l => l.TryGetProperty("log", out var log) && log.ValueKind == JsonValueKind.Object).Select(l => l.GetProperty("log")).ToList();
         Assert.Equal(["solo line 1", "solo line 2", "solo line 3", "solo line 4"],
@@ -49,7 +49,7 @@ public sealed class McpCallMessagesTests(ToolServiceFixture fixture) : IAsyncLif
         var agent = await fixture.CreateAgentAsync(tool);
 
         var tags = Enumerable.Range(1, 4).Select(i => $"call{i}").ToList();
-        var calls = tags.Select(tag => InvokeStreamedAsync(tool, agent, new { tag, count = 5, delayMs = 40 })).ToList();
+        var calls = tags.Select(tag => fixture.InvokeStreamedAsync(tool, agent, new { tag, count = 5, delayMs = 40 })).ToList();
         var answers = await Task.WhenAll(calls);
 
         for (var c = 0; c < tags.Count; c++)
@@ -60,7 +60,7 @@ public sealed class McpCallMessagesTests(ToolServiceFixture fixture) : IAsyncLif
         }
 
         // A later call on a reused session hears nothing left over from earlier ones.
-        var again = await InvokeStreamedAsync(tool, agent, new { tag = "later", count = 1 });
+        var again = await fixture.InvokeStreamedAsync(tool, agent, new { tag = "later", count = 1 });
         Assert.Equal(["later line 1"], again.Where(l => l.TryGetProperty("log", out var log) && log.ValueKind == JsonValueKind.Object)
             .Select(l => l.GetProperty("log").GetProperty("data").GetProperty("message").GetString()));
     }
@@ -83,18 +83,5 @@ public sealed class McpCallMessagesTests(ToolServiceFixture fixture) : IAsyncLif
         var created = await fixture.Tools.PostAsJsonAsync("/tool-sources", new { name = source, url = _server.Url });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         return $"{source}.{NarratingMcpServer.Tool}";
-    }
-
-    private async Task<List<JsonElement>> InvokeStreamedAsync(string tool, string agent, object arguments)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/tools/{tool}/invoke")
-        {
-            Content = JsonContent.Create(new { agent, arguments }),
-        };
-        request.Headers.Accept.ParseAdd("application/x-ndjson");
-        using var response = await fixture.Tools.SendAsync(request);
-        Assert.Equal("application/x-ndjson", response.Content.Headers.ContentType?.MediaType);
-        return (await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(l => JsonDocument.Parse(l).RootElement).ToList();
     }
 }

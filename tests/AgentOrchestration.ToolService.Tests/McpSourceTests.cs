@@ -47,16 +47,8 @@ public sealed class McpSourceTests(ToolServiceFixture fixture) : IAsyncLifetime
         var tool = $"{source}.trigger-long-running-operation";
         var agent = await fixture.CreateAgentAsync(tool);
 
-        var request = new HttpRequestMessage(HttpMethod.Post, $"/tools/{tool}/invoke")
-        {
-            Content = JsonContent.Create(new { agent, arguments = new { duration = 0.4, steps = 4 } }),
-        };
-        request.Headers.Accept.ParseAdd("application/x-ndjson");
-        var response = await fixture.Tools.SendAsync(request);
+        var lines = await fixture.InvokeStreamedAsync(tool, agent, new { duration = 0.4, steps = 4 });
 
-        Assert.Equal("application/x-ndjson", response.Content.Headers.ContentType?.MediaType);
-        var lines = (await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement).ToList();
         var progress = lines.Where(l => l.GetProperty("progress").ValueKind == System.Text.Json.JsonValueKind.Object).ToList();
         // Every notification the server sent before its result is passed on, in order, before the result.
         var values = progress.Select(p => p.GetProperty("progress").GetProperty("progress").GetDouble()).ToList();

@@ -61,6 +61,20 @@ public sealed class ToolServiceFixture : IAsyncLifetime
     public async Task<HttpResponseMessage> InvokeAsync(string tool, string? agent, object arguments) =>
         await Tools.PostAsJsonAsync($"/tools/{tool}/invoke", new { agent, arguments });
 
+    /// <summary>Invokes with <c>Accept: application/x-ndjson</c> and returns the streamed lines, asserting the media type.</summary>
+    public async Task<List<JsonElement>> InvokeStreamedAsync(string tool, string agent, object arguments)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/tools/{tool}/invoke")
+        {
+            Content = JsonContent.Create(new { agent, arguments }),
+        };
+        request.Headers.Accept.ParseAdd("application/x-ndjson");
+        using var response = await Tools.SendAsync(request);
+        Assert.Equal("application/x-ndjson", response.Content.Headers.ContentType?.MediaType);
+        return (await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => JsonDocument.Parse(l).RootElement).ToList();
+    }
+
     public async Task DisposeAsync()
     {
         await ToolService.DisposeAsync();

@@ -16,6 +16,7 @@ public sealed class AgentCache : IDisposable
 
     private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = 10_000 });
 
+    /// <param name="agents">The caller's client: a typed HttpClient is transient, so this singleton must not keep one.</param>
     public async Task<AgentResponse?> GetAsync(string idOrName, AgentServiceClient agents, CancellationToken cancellationToken)
     {
         if (_cache.TryGetValue(idOrName, out AgentResponse? cached))

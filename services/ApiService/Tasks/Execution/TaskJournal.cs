@@ -19,7 +19,7 @@ public sealed class LeaseLostException(Guid taskId) : Exception($"The lease on t
 public sealed class TaskJournal(Guid taskId, string agentName, string? traceId, int lastSeq, IServiceScopeFactory scopes, TaskOptions options, OutboxSignal outbox, TimeProvider clock)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly List<(Func<TasksDbContext, DateTimeOffset, Task> Change, PendingEvent[] Events)> _deferred = [];
+    private readonly List<JournalWrite> _deferred = [];
 
     public Guid TaskId => taskId;
 
@@ -31,7 +31,7 @@ public sealed class TaskJournal(Guid taskId, string agentName, string? traceId, 
         await _gate.WaitAsync();
         try
         {
-            _deferred.Add((change, events));
+            _deferred.Add(new(change, events));
         }
         finally
         {
@@ -51,7 +51,7 @@ public sealed class TaskJournal(Guid taskId, string agentName, string? traceId, 
         await _gate.WaitAsync();
         try
         {
-            List<(Func<TasksDbContext, DateTimeOffset, Task> Change, PendingEvent[] Events)> writes = [.. _deferred, (change, events)];
+            List<JournalWrite> writes = [.. _deferred, new(change, events)];
             var all = writes.SelectMany(w => w.Events).ToList();
             if (all.Count == 0)
             {
@@ -125,3 +125,6 @@ public sealed class TaskJournal(Guid taskId, string agentName, string? traceId, 
         return (cancel.Count > 0, cancel is [true]);
     }
 }
+
+/// <summary>One change of a task's state and the events that report it.</summary>
+internal sealed record JournalWrite(Func<TasksDbContext, DateTimeOffset, Task> Change, PendingEvent[] Events);

@@ -98,7 +98,7 @@ public sealed class TaskRunner(
         string? failure = null;
         while (true)
         {
-            var started = running.Count;
+            var runningBefore = running.Count;
             if (failure is null && !cancellationToken.IsCancellationRequested)
             {
                 foreach (var step in definition.Steps.Where(s => states[s.Id].Status == StepStatuses.Pending && !running.ContainsKey(s.Id)))
@@ -125,7 +125,7 @@ public sealed class TaskRunner(
                 break; // the skips and the task's end below commit what a finished step deferred
             }
 
-            if (running.Count == started)
+            if (running.Count == runningBefore)
             {
                 // No step started to carry what a finished step deferred, and the others may run for long: commit now.
                 await journal.FlushAsync();

@@ -6,11 +6,17 @@ public sealed record ToolLookupRequest(IReadOnlyList<string> Names);
 public sealed record ToolLookupResponse(IReadOnlyList<string> Found, IReadOnlyList<string> Missing);
 
 /// <summary>POST /tools/{name}/invoke: call a tool as an agent.</summary>
-public sealed record InvokeToolRequest(string? Agent, System.Text.Json.JsonElement? Arguments);
+/// <remarks>
+/// <c>SingleAttempt</c>: the caller (the task engine) has a retry policy of its own, so the ToolService makes exactly
+/// one attempt; retries happen in one layer only.
+/// </remarks>
+public sealed record InvokeToolRequest(string? Agent, System.Text.Json.JsonElement? Arguments, bool SingleAttempt = false);
 
 /// <summary>
 /// The outcome of an invocation. A tool that fails is not an error of the API: it answers 200 with
-/// <c>isError: true</c> and the tool's message.
+/// <c>isError: true</c> and the tool's message. On a failure, <c>Retryable</c> says whether repeating the call is
+/// safe: false when a non-idempotent request may have reached the tool, or when the failure is a decision
+/// (<c>ErrorCode</c> set) that a repeat cannot change.
 /// </summary>
 public sealed record InvokeToolResponse(
     System.Text.Json.JsonElement? Output,
@@ -19,7 +25,8 @@ public sealed record InvokeToolResponse(
     long DurationMs,
     int Attempts,
     bool Truncated = false,
-    string? ErrorCode = null);
+    string? ErrorCode = null,
+    bool? Retryable = null);
 
 /// <summary>
 /// Progress a tool reported during a call (an MCP progress notification). With <c>Accept: application/x-ndjson</c>

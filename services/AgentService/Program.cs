@@ -16,6 +16,7 @@ app.MapOpenApi();
 app.MapAgentsApi();
 app.MapKeysApi();
 app.MapStatsApi();
+app.MapGrantsApi();
 app.MapDefaultEndpoints();
 
 app.Run();

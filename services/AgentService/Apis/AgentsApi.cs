@@ -2,6 +2,7 @@ using AgentOrchestration.AgentService.Model;
 using AgentOrchestration.AgentService.Services;
 using AgentOrchestration.ServiceCommon;
 using AgentOrchestration.ServiceCommon.Contracts;
+using AgentOrchestration.ServiceCommon.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -25,6 +26,7 @@ public static class AgentsApi
         CreateAgentRequest request,
         [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey,
         [AsParameters] AgentServices services,
+        HttpRequest httpRequest,
         HttpResponse response,
         CancellationToken cancellationToken)
     {
@@ -35,8 +37,9 @@ public static class AgentsApi
             return Problems.Validation(errors);
         }
 
+        var scope = IdempotencyKeys.ScopeOf(Caller.From(httpRequest));
         var requestHash = idempotencyKey is null ? null : IdempotencyKeys.Hash(request);
-        if (idempotencyKey is not null && await IdempotencyKeys.ReplayAsync(services.Db, idempotencyKey, requestHash!, cancellationToken) is { } replay)
+        if (idempotencyKey is not null && await IdempotencyKeys.ReplayAsync(services.Db, scope, idempotencyKey, requestHash!, cancellationToken) is { } replay)
         {
             return Created(replay, response);
         }
@@ -59,7 +62,10 @@ public static class AgentsApi
         services.Db.ApiKeys.Add(KeysApi.NewKey(apiKey, agent.Name, Roles.Agent, agent.Id, now));
         if (idempotencyKey is not null)
         {
-            services.Db.IdempotencyRecords.Add(new IdempotencyRecord { Key = idempotencyKey, RequestHash = requestHash!, AgentId = agent.Id, CreatedAt = now });
+            services.Db.IdempotencyRecords.Add(new IdempotencyRecord
+            {
+                Scope = scope, Key = idempotencyKey, RequestHash = requestHash!, AgentId = agent.Id, CreatedAt = now,
+            });
         }
 
         try
@@ -71,7 +77,7 @@ public static class AgentsApi
             services.Db.ChangeTracker.Clear();
             // Two retries of one request raced (on the name or on the key): the loser answers with the winner's response.
             if (idempotencyKey is not null
-                && await IdempotencyKeys.ReplayAsync(services.Db, idempotencyKey, requestHash!, cancellationToken) is { } raced)
+                && await IdempotencyKeys.ReplayAsync(services.Db, scope, idempotencyKey, requestHash!, cancellationToken) is { } raced)
             {
                 return Created(raced, response);
             }
@@ -96,6 +102,10 @@ public static class AgentsApi
         return TypedResults.Ok(agent.ToResponse());
     }
 
+    /// <summary>
+    /// A partial update. Writers of one agent take turns on its row lock: without If-Match the last writer wins (nothing
+    /// was stale from the caller's view); with If-Match only a writer that saw the current version does.
+    /// </summary>
     public static async Task<Results<Ok<AgentResponse>, ValidationProblem, ProblemHttpResult>> UpdateAgent(
         string idOrName,
         UpdateAgentRequest request,
@@ -110,41 +120,23 @@ public static class AgentsApi
             return Problems.Validation(errors);
         }
 
-        var agent = await services.Db.FindAsync(idOrName, cancellationToken, tracking: true);
-        if (agent is null)
+        var write = await services.Db.WriteLockedAsync(idOrName, httpRequest, agent =>
         {
-            return Problems.NotFound("Agent", idOrName);
+            agent.Name = request.Name is null ? agent.Name : AgentRules.NormalizeName(request.Name);
+            agent.Description = request.Description ?? agent.Description;
+            agent.Status = request.Status ?? agent.Status;
+            agent.Tools = request.Tools is null ? agent.Tools : AgentRules.NormalizeTools(request.Tools);
+            agent.Labels = request.Labels ?? agent.Labels;
+            agent.Version++;
+            agent.UpdatedAt = services.Clock.GetUtcNow();
+        }, cancellationToken);
+        if (write.Problem is not null)
+        {
+            return write.Problem;
         }
 
-        if (!Preconditions.IfMatchAllows(httpRequest, agent.ToResponse().ETag))
-        {
-            return AgentProblems.StaleETag(agent.ToResponse().ETag);
-        }
-
-        agent.Name = request.Name is null ? agent.Name : AgentRules.NormalizeName(request.Name);
-        agent.Description = request.Description ?? agent.Description;
-        agent.Status = request.Status ?? agent.Status;
-        agent.Tools = request.Tools is null ? agent.Tools : AgentRules.NormalizeTools(request.Tools);
-        agent.Labels = request.Labels ?? agent.Labels;
-        agent.Version++;
-        agent.UpdatedAt = services.Clock.GetUtcNow();
-
-        try
-        {
-            await services.Db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            // Someone else changed it between our read and our write: the caller's copy is stale either way.
-            return AgentProblems.StaleETag(null);
-        }
-        catch (DbUpdateException ex) when (ex.IsUniqueViolation(out _))
-        {
-            return AgentProblems.NameTaken(agent.Name);
-        }
-
-        await services.Publisher.PublishAsync(agent.Id, agent.Name, "updated");
-        var updated = agent.ToResponse();
+        await services.Publisher.PublishAsync(write.Agent!.Id, write.Agent.Name, "updated");
+        var updated = write.Agent.ToResponse();
         response.Headers.ETag = updated.ETag;
         return TypedResults.Ok(updated);
     }
@@ -152,28 +144,14 @@ public static class AgentsApi
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteAgent(
         string idOrName, [AsParameters] AgentServices services, HttpRequest httpRequest, CancellationToken cancellationToken)
     {
-        var agent = await services.Db.FindAsync(idOrName, cancellationToken, tracking: true);
-        if (agent is null)
+        var write = await services.Db.WriteLockedAsync(idOrName, httpRequest, agent => services.Db.Agents.Remove(agent), cancellationToken);
+        if (write.Problem is not null)
         {
-            return Problems.NotFound("Agent", idOrName);
+            return write.Problem;
         }
 
-        if (!Preconditions.IfMatchAllows(httpRequest, agent.ToResponse().ETag))
-        {
-            return AgentProblems.StaleETag(agent.ToResponse().ETag);
-        }
-
-        services.Db.Agents.Remove(agent);
-        try
-        {
-            await services.Db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return AgentProblems.StaleETag(null);
-        }
-
-        await services.Publisher.PublishAsync(agent.Id, agent.Name, "deleted");
+        // The engine cancels the deleted agent's unfinished tasks on this notice (they belong to this id, never to a name).
+        await services.Publisher.PublishAsync(write.Agent!.Id, write.Agent.Name, "deleted");
         return TypedResults.NoContent();
     }
 

@@ -38,21 +38,42 @@ public static class KeysApi
         CreatedAt = now,
     };
 
-    /// <summary>Replaces the agent's key: the old one stops working in the same commit that creates the new one.</summary>
+    public const string RotationConflict = "key_rotation_conflict";
+
+    /// <summary>
+    /// Replaces the agent's key: the old one stops working in the same commit that creates the new one. Exactly one of
+    /// concurrent rotations wins; the others get 409 and no key. An agent's own rotation replaces the key it presented,
+    /// so once one rotation with that key has won, every other rotation with it is a 409 whatever the timing. An admin's
+    /// rotation replaces the key it read, so rotations that raced on the same key lose with 409.
+    /// </summary>
     public static async Task<Results<Created<ApiKeyResponse>, ProblemHttpResult>> RotateAgentKey(
         string idOrName, [AsParameters] AgentServices services, HttpRequest request, CancellationToken cancellationToken)
     {
+        var caller = Caller.From(request);
         var agent = await services.Db.FindAsync(idOrName, cancellationToken);
-        if (agent is null || !Caller.From(request).MayActAs(agent.Id))
+        if (agent is null || !caller.MayActAs(agent.Id))
         {
             return Problems.NotFound("Agent", idOrName);
+        }
+
+        var replaced = services.Db.ApiKeys.Where(k => k.AgentId == agent.Id);
+        if (caller.IsAgent)
+        {
+            replaced = replaced.Where(k => k.Id == caller.KeyId);
+        }
+
+        var old = await replaced.ToListAsync(cancellationToken);
+        if (caller.IsAgent && old.Count == 0)
+        {
+            return RotatedAlready();
         }
 
         var now = services.Clock.GetUtcNow();
         var secret = ApiKeys.Generate();
         var key = NewKey(secret, agent.Name, Roles.Agent, agent.Id, now);
-        // One SaveChanges is one transaction: the old key is deleted and the new one inserted together.
-        services.Db.ApiKeys.RemoveRange(await services.Db.ApiKeys.Where(k => k.AgentId == agent.Id).ToListAsync(cancellationToken));
+        // One SaveChanges is one transaction: the old key is deleted (the DELETE must find it) and the new one inserted
+        // together; the unique index on agent_id stops two rotations that found no key from both inserting one.
+        services.Db.ApiKeys.RemoveRange(old);
         services.Db.ApiKeys.Add(key);
         try
         {
@@ -60,13 +81,21 @@ public static class KeysApi
         }
         catch (DbUpdateConcurrencyException)
         {
-            return Problems.Problem(StatusCodes.Status409Conflict, "key_rotation_conflict", "The key was rotated at the same time.",
-                "Another rotation of this agent's key won; rotate again if you need a key you hold.");
+            return RotatedAlready();
+        }
+        catch (DbUpdateException ex) when (ex.IsUniqueViolation(out _))
+        {
+            return RotatedAlready();
         }
 
         await services.Publisher.PublishAsync(agent.Id, agent.Name, "key-rotated");
         return TypedResults.Created($"/api-keys/{key.Id}", ToResponse(key) with { ApiKey = secret });
     }
+
+    private static ProblemHttpResult RotatedAlready() =>
+        Problems.Problem(StatusCodes.Status409Conflict, RotationConflict, "The key was rotated at the same time.",
+            "Another rotation of this agent's key won, so the key this request would have replaced is gone; no new key was made. "
+            + "Rotate again with the current key if you need one you hold.");
 
     public static async Task<Results<Created<ApiKeyResponse>, ValidationProblem>> CreateViewerKey(
         CreateApiKeyRequest request, [AsParameters] AgentServices services, CancellationToken cancellationToken)

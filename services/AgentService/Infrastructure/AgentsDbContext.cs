@@ -34,7 +34,8 @@ public sealed class AgentsDbContext(DbContextOptions<AgentsDbContext> options) :
         modelBuilder.Entity<IdempotencyRecord>(record =>
         {
             record.ToTable("idempotency_keys");
-            record.HasKey(r => r.Key);
+            record.HasKey(r => new { r.Scope, r.Key });
+            record.Property(r => r.Scope).HasColumnName("scope").HasMaxLength(64);
             record.Property(r => r.Key).HasColumnName("key").HasMaxLength(255);
             record.Property(r => r.RequestHash).HasColumnName("request_hash").HasMaxLength(64);
             record.Property(r => r.AgentId).HasColumnName("agent_id");
@@ -53,7 +54,8 @@ public sealed class AgentsDbContext(DbContextOptions<AgentsDbContext> options) :
             key.Property(k => k.Name).HasColumnName("name").HasMaxLength(64);
             key.Property(k => k.Role).HasColumnName("role").HasMaxLength(16);
             key.Property(k => k.AgentId).HasColumnName("agent_id");
-            key.HasIndex(k => k.AgentId);
+            // An agent has exactly one live key: two rotations that both inserted one cannot both commit.
+            key.HasIndex(k => k.AgentId).IsUnique();
             key.Property(k => k.CreatedAt).HasColumnName("created_at");
             // Deleting an agent deletes its key: the key stops working in the same commit.
             key.HasOne<Agent>().WithMany().HasForeignKey(k => k.AgentId).OnDelete(DeleteBehavior.Cascade);

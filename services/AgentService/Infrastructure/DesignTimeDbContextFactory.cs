@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Design;
 
 namespace AgentOrchestration.AgentService.Infrastructure;
 
-/// <summary>Lets No project was found. Change the current working directory or use the --project option. build the model without the Aspire-provided connection string.</summary>
+/// <summary>Lets <c>dotnet ef</c> build the model without the Aspire-provided connection string.</summary>
 public sealed class DesignTimeDbContextFactory : IDesignTimeDbContextFactory<AgentsDbContext>
 {
     public AgentsDbContext CreateDbContext(string[] args) =>

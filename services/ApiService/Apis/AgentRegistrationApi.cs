@@ -1,8 +1,10 @@
+using System.Security.Claims;
 using System.Text.Json;
 using AgentOrchestration.ApiService.Security;
 using AgentOrchestration.ApiService.Services;
 using AgentOrchestration.ServiceCommon;
 using AgentOrchestration.ServiceCommon.Contracts;
+using AgentOrchestration.ServiceCommon.Security;
 using Microsoft.AspNetCore.Mvc;
 
 namespace AgentOrchestration.ApiService.Apis;
@@ -41,10 +43,11 @@ public static class AgentRegistrationApi
         [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
         AgentServiceClient agents,
         ToolServiceClient tools,
+        ClaimsPrincipal user,
         CancellationToken cancellationToken)
     {
         var create = new CreateAgentRequest(request.Name, request.Description, null, request.Tools, request.Labels);
-        var response = await CreateCheckedAsync(create, idempotencyKey, agents, tools, cancellationToken);
+        var response = await CreateCheckedAsync(create, idempotencyKey, user.ToCaller(), agents, tools, cancellationToken);
         if (response is not RelayedResult relayed || !relayed.IsCreated(out var created))
         {
             return response;
@@ -53,7 +56,7 @@ public static class AgentRegistrationApi
         relayed.Dispose();
         var agent = created.Deserialize<AgentResponse>(JsonSerializerOptions.Web)!;
         return TypedResults.Created($"/agents/{agent.Id}",
-            new RegisterAgentResponse(agent.Id, agent.Name, agent.Status, agent.Tools, agent.CreatedAt, agent.ApiKey));
+            new RegisterAgentResponse(agent.Id, agent.Name, agent.Status, agent.Tools, agent.CreatedAt, agent.ApiKey, agent.ApiKeyNotice));
     }
 
     public static Task<IResult> CreateAgent(
@@ -61,8 +64,9 @@ public static class AgentRegistrationApi
         [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
         AgentServiceClient agents,
         ToolServiceClient tools,
+        ClaimsPrincipal user,
         CancellationToken cancellationToken) =>
-        CreateCheckedAsync(request, idempotencyKey, agents, tools, cancellationToken);
+        CreateCheckedAsync(request, idempotencyKey, user.ToCaller(), agents, tools, cancellationToken);
 
     public static async Task<IResult> UpdateAgent(
         string idOrName,
@@ -82,7 +86,7 @@ public static class AgentRegistrationApi
 
     /// <summary>Validate the shape, then the tools, then let the AgentService create (and enforce uniqueness).</summary>
     private static async Task<IResult> CreateCheckedAsync(
-        CreateAgentRequest request, string? idempotencyKey, AgentServiceClient agents, ToolServiceClient tools,
+        CreateAgentRequest request, string? idempotencyKey, Caller caller, AgentServiceClient agents, ToolServiceClient tools,
         CancellationToken cancellationToken)
     {
         if (await RejectAsync(AgentRules.Validate(request), request.Tools, tools, cancellationToken) is { } rejected)
@@ -92,7 +96,7 @@ public static class AgentRegistrationApi
 
         try
         {
-            return new RelayedResult(await agents.CreateAsync(request, idempotencyKey, cancellationToken));
+            return new RelayedResult(await agents.CreateAsync(request, idempotencyKey, caller, cancellationToken));
         }
         catch (HttpRequestException)
         {

@@ -42,6 +42,12 @@ public static class CallerTransforms
                 headers.TryAddWithoutValidation(InternalHeaders.CallerAgentName, caller.AgentName);
             }
 
+            if (caller.KeyId is { } keyId)
+            {
+                // Lets the AgentService tell which key an agent presented (a rotation replaces that key and no other).
+                headers.TryAddWithoutValidation(InternalHeaders.CallerKeyId, keyId.ToString());
+            }
+
             return ValueTask.CompletedTask;
         });
     }

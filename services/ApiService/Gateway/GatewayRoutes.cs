@@ -20,7 +20,7 @@ public static class GatewayRoutes
         Route("agent-keys", "agents", "/agents/{idOrName}/keys", Policies.Operate, ["POST"]),
         Route("agents-write", "agents", "/agents/{**rest}", Policies.Admin, Writes),
         Route("api-keys", "agents", "/api-keys/{**rest}", Policies.Admin),
-        Route("tools-read", "tools", "/tools/{**rest}", Policies.Read, Get),
+        Route(AgentScope.ToolsRead, "tools", "/tools/{**rest}", Policies.Read, Get),
         Route("tools-invoke", "tools", "/tools/{name}/invoke", Policies.Operate, ["POST"]),
         Route("tools-write", "tools", "/tools/{**rest}", Policies.Admin, Writes),
         Route("tool-sources-read", "tools", "/tool-sources/{**rest}", Policies.Read, Get),

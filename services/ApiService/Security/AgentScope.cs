@@ -9,7 +9,8 @@ namespace AgentOrchestration.ApiService.Security;
 
 /// <summary>
 /// Narrows an agent key's reads through the proxy to its own things: its own agent record, its own tasks' logs
-/// (another agent's task is "not found", not "forbidden", so ids reveal nothing), and the live feed of its own tasks.
+/// (another agent's task is "not found", not "forbidden", so ids reveal nothing), the live feed of its own tasks, and
+/// the tool catalog filtered by its own grants only (naming any other agent, existing or not, is the same 403).
 /// Other roles pass untouched; tool calls and /mcp are scoped by the ToolService from the caller headers.
 /// </summary>
 public static class AgentScope
@@ -17,6 +18,7 @@ public static class AgentScope
     public const string AgentsRead = "agents-read";
     public const string TaskLogs = "task-logs";
     public const string LiveLogs = "logs";
+    public const string ToolsRead = "tools-read";
 
     public static async Task InvokeAsync(HttpContext context, Func<Task> next)
     {
@@ -33,6 +35,7 @@ public static class AgentScope
             AgentsRead => CheckAgentRead(context, caller),
             TaskLogs => await CheckTaskOwnerAsync(context, caller.AgentId),
             LiveLogs => OnlyOwnFeed(context, caller.AgentName),
+            ToolsRead => OnlySelfAsAgentFilter(context, caller),
             _ => null,
         };
         if (problem is not null)
@@ -64,6 +67,18 @@ public static class AgentScope
         var owned = Guid.TryParse(raw, out var taskId)
             && await db.Tasks.AnyAsync(t => t.Id == taskId && t.AgentId == agentId, context.RequestAborted);
         return owned ? null : Problems.NotFound("Task", raw ?? "");
+    }
+
+    /// <summary>
+    /// <c>?agent=</c> may name only the caller (by id or name). The answer for another agent does not depend on whether
+    /// it exists, so the filter is no oracle for agent names.
+    /// </summary>
+    private static IResult? OnlySelfAsAgentFilter(HttpContext context, Caller caller)
+    {
+        var named = context.Request.Query.Where(q => q.Key.Equals("agent", StringComparison.OrdinalIgnoreCase)).SelectMany(q => q.Value);
+        return named.All(agent => agent is not null && caller.IsSelf(agent)) ? null
+            : Problems.Problem(StatusCodes.Status403Forbidden, "agent_mismatch", "An agent key may name only its own agent.",
+                "Leave out agent= or name your own agent (its id or name).");
     }
 
     /// <summary>The feed is filtered to the caller's tasks whatever agent the query asked for.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Encodings.Web;
+using AgentOrchestration.ApiService.Services;
 using AgentOrchestration.ServiceCommon;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
@@ -29,7 +30,7 @@ public sealed class ApiKeyAuthentication(
 
         try
         {
-            return await resolver.ResolveAsync(key, Context.RequestAborted) is { } principal
+            return await resolver.ResolveAsync(key, Context.RequestServices.GetRequiredService<AgentServiceClient>(), Context.RequestAborted) is { } principal
                 ? AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName))
                 : AuthenticateResult.Fail("Unknown API key.");
         }

@@ -31,7 +31,8 @@ public static class CallerClaims
     public static Caller ToCaller(this ClaimsPrincipal user) => new(
         user.FindFirstValue(Role),
         Guid.TryParse(user.FindFirstValue(AgentId), out var id) ? id : null,
-        user.FindFirstValue(AgentName));
+        user.FindFirstValue(AgentName),
+        Guid.TryParse(user.FindFirstValue(KeyId), out var keyId) ? keyId : null);
 
     public static bool IsAgent(this ClaimsPrincipal user) => user.IsInRole(Roles.Agent);
 }

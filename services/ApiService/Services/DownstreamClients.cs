@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using AgentOrchestration.ServiceCommon.Contracts;
+using AgentOrchestration.ServiceCommon.Security;
 
 namespace AgentOrchestration.ApiService.Services;
 
@@ -20,12 +21,24 @@ public sealed class AgentServiceClient(HttpClient http)
         return await response.Content.ReadFromJsonAsync<AgentResponse>(JsonSerializerOptions.Web, cancellationToken);
     }
 
-    public Task<HttpResponseMessage> CreateAsync(CreateAgentRequest request, string? idempotencyKey, CancellationToken cancellationToken)
+    /// <param name="caller">Who asked: the AgentService scopes Idempotency-Keys by caller.</param>
+    public Task<HttpResponseMessage> CreateAsync(
+        CreateAgentRequest request, string? idempotencyKey, Caller caller, CancellationToken cancellationToken)
     {
         var message = new HttpRequestMessage(HttpMethod.Post, "/agents") { Content = JsonContent.Create(request, options: JsonSerializerOptions.Web) };
         if (idempotencyKey is not null)
         {
             message.Headers.TryAddWithoutValidation("Idempotency-Key", idempotencyKey);
+        }
+
+        if (caller.Role is not null)
+        {
+            message.Headers.TryAddWithoutValidation(InternalHeaders.CallerRole, caller.Role);
+        }
+
+        if (caller.AgentId is { } agentId)
+        {
+            message.Headers.TryAddWithoutValidation(InternalHeaders.CallerAgentId, agentId.ToString());
         }
 
         return http.SendAsync(message, cancellationToken);

@@ -34,7 +34,8 @@ public sealed record AgentResponse(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     int Version,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ApiKey = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ApiKey = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ApiKeyNotice = null)
 {
     /// <summary>The strong ETag of this version; PATCH and DELETE accept it in If-Match.</summary>
     [JsonIgnore]
@@ -50,7 +51,17 @@ public sealed record RegisterAgentRequest(
     string? Description = null,
     IReadOnlyDictionary<string, string>? Labels = null);
 
-/// <summary><c>ApiKey</c> is the agent's key, shown this once (absent when an Idempotency-Key replays the response).</summary>
+/// <summary>
+/// <c>ApiKey</c> is the agent's key, shown this once. When an Idempotency-Key replays the response it is absent and
+/// <c>ApiKeyNotice</c> says why and how to get a new one.
+/// </summary>
 public sealed record RegisterAgentResponse(
     Guid Id, string Name, AgentStatus Status, IReadOnlyList<string> Tools, DateTimeOffset RegisteredAt,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ApiKey);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ApiKey,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ApiKeyNotice = null);
+
+/// <summary>Internal (ToolService → AgentService): tool names to take out of every agent's grants.</summary>
+public sealed record RevokeGrantsRequest(IReadOnlyList<string>? Tools);
+
+/// <summary>The agents whose grants changed.</summary>
+public sealed record RevokeGrantsResponse(IReadOnlyList<string> Agents);

@@ -15,10 +15,11 @@ public static partial class AgentRules
     public const int MaxLabels = 64;
     public const int MaxLabelValueLength = 256;
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9._-]*$")]
+    // \z, not $: in .NET '$' also matches before a final "\n", so "name\n" would pass.
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9._-]*\z")]
     private static partial Regex NamePattern();
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._/-]{0,62}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._/-]{0,62}\z")]
     private static partial Regex LabelKeyPattern();
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_-]*(\\.[A-Za-z0-9_-]+)*$")]
@@ -52,7 +53,17 @@ public static partial class AgentRules
         {
             errors["/name"] = ["The name may contain only a-z, 0-9, '.', '_' and '-', and must start with a letter or digit."];
         }
+        else if (LooksLikeId(normalized))
+        {
+            errors["/name"] = ["The name must not be an id (a UUID, with or without dashes): agents are looked up by id or name, so it would name another agent."];
+        }
     }
+
+    /// <summary>
+    /// Whether a reference is read as an agent id (any form Guid.TryParse accepts: 32 hex digits, dashed, braced).
+    /// Such strings are never names, so "id or name" is never ambiguous.
+    /// </summary>
+    public static bool LooksLikeId(string reference) => Guid.TryParse(reference, out _);
 
     public static void ValidateDescription(string? description, Dictionary<string, string[]> errors)
     {

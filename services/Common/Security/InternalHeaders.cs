@@ -10,6 +10,7 @@ public static class InternalHeaders
     public const string CallerRole = "X-Caller-Role";
     public const string CallerAgentId = "X-Caller-Agent-Id";
     public const string CallerAgentName = "X-Caller-Agent";
+    public const string CallerKeyId = "X-Caller-Key-Id";
 
-    public static readonly string[] Caller = [CallerRole, CallerAgentId, CallerAgentName];
+    public static readonly string[] Caller = [CallerRole, CallerAgentId, CallerAgentName, CallerKeyId];
 }

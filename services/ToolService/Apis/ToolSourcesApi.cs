@@ -106,8 +106,14 @@ public static partial class ToolSourcesApi
 
     /// <summary>Removes the source and its tools.</summary>
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteSource(
-        string name, ToolsDbContext db, McpClientPool pool, CancellationToken cancellationToken)
+        string name, ToolsDbContext db, McpClientPool pool, AgentDirectory agents, CancellationToken cancellationToken)
     {
+        var tools = await db.Tools.Where(t => t.SourceName == name).Select(t => t.Name).ToListAsync(cancellationToken);
+        if (await ToolGrants.RevokeAsync(agents, tools, cancellationToken) is { } unavailable)
+        {
+            return unavailable;
+        }
+
         var deleted = await db.ToolSources.Where(s => s.Name == name).ExecuteDeleteAsync(cancellationToken);
         if (deleted == 0)
         {

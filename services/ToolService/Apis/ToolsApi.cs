@@ -182,6 +182,11 @@ public static class ToolsApi
                     : $"MCP tools follow their source; delete the source '{tool.SourceName}' or disable the tool.");
         }
 
+        if (await ToolGrants.RevokeAsync(services.Agents, [tool.Name], cancellationToken) is { } unavailable)
+        {
+            return unavailable;
+        }
+
         services.Db.Tools.Remove(tool);
         await services.Db.SaveChangesAsync(cancellationToken);
         return TypedResults.NoContent();

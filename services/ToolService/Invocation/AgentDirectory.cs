@@ -19,7 +19,29 @@ public sealed class AgentDirectory(HttpClient http, IConnectionMultiplexer redis
 {
     public static readonly TimeSpan CacheTtl = TimeSpan.FromSeconds(60);
 
-    public static RedisKey CacheKey(string idOrName) => $"tools:agent-grant:{idOrName.ToLowerInvariant()}";
+    /// <summary>
+    /// One entry per agent reference as the AgentService reads it: an id (any Guid spelling) by its canonical form,
+    /// anything else as a normalized name. So every spelling of an id is dropped by the change notice, and an id
+    /// entry and a name entry can never stand for each other.
+    /// </summary>
+    public static RedisKey CacheKey(string idOrName) => Guid.TryParse(idOrName, out var id)
+        ? $"tools:agent-grant:id:{id}"
+        : $"tools:agent-grant:name:{AgentRules.NormalizeName(idOrName)}";
+
+    /// <summary>
+    /// Takes these tool names out of every agent's grants (before the tools are deleted, so a later tool of the same
+    /// name is not granted by accident). Throws HttpRequestException when the AgentService cannot do it.
+    /// </summary>
+    public async Task RevokeGrantsAsync(IReadOnlyList<string> tools, CancellationToken cancellationToken)
+    {
+        if (tools.Count == 0)
+        {
+            return;
+        }
+
+        using var response = await http.PostAsJsonAsync("/internal/grants/revoke", new RevokeGrantsRequest(tools), JsonSerializerOptions.Web, cancellationToken);
+        response.EnsureSuccessStatusCode();
+    }
 
     public async Task<AgentGrant?> FindAsync(string idOrName, CancellationToken cancellationToken)
     {

@@ -123,7 +123,8 @@ namespace AgentOrchestration.AgentService.Infrastructure.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("AgentId");
+                    b.HasIndex("AgentId")
+                        .IsUnique();
 
                     b.HasIndex("Hash")
                         .IsUnique();
@@ -133,6 +134,11 @@ namespace AgentOrchestration.AgentService.Infrastructure.Migrations
 
             modelBuilder.Entity("AgentOrchestration.AgentService.Model.IdempotencyRecord", b =>
                 {
+                    b.Property<string>("Scope")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("scope");
+
                     b.Property<string>("Key")
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)")
@@ -152,7 +158,7 @@ namespace AgentOrchestration.AgentService.Infrastructure.Migrations
                         .HasColumnType("character varying(64)")
                         .HasColumnName("request_hash");
 
-                    b.HasKey("Key");
+                    b.HasKey("Scope", "Key");
 
                     b.HasIndex("AgentId");
 

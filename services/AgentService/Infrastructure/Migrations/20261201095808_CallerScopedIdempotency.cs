@@ -32,6 +32,12 @@ namespace AgentOrchestration.AgentService.Infrastructure.Migrations
                 table: "idempotency_keys",
                 columns: new[] { "scope", "key" });
 
+            // Before the rule "one live key per agent" was enforced a race could leave two: keep the newest.
+            migrationBuilder.Sql("""
+                DELETE FROM api_keys a USING api_keys b
+                WHERE a.agent_id = b.agent_id AND (a.created_at, a.id) < (b.created_at, b.id);
+                """);
+
             migrationBuilder.CreateIndex(
                 name: "IX_api_keys_agent_id",
                 table: "api_keys",

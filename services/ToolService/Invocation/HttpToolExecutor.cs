@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AgentOrchestration.ServiceCommon;
 using AgentOrchestration.ToolService.Model;
 
 namespace AgentOrchestration.ToolService.Invocation;
@@ -144,7 +145,10 @@ public sealed class HttpToolExecutor(OutboundHttp outbound, SecretProtector secr
         return Encoding.UTF8.GetString(buffer, 0, total);
     }
 
-    /// <summary>JSON bodies become JSON; anything else is returned as a string.</summary>
+    /// <summary>
+    /// JSON bodies become JSON; anything else is returned as a string. Either must be storable (see
+    /// <see cref="StorableJson"/>): checked here, on the parsed document, so the error names the offending string.
+    /// </summary>
     private static JsonNode? ParseBody(string body)
     {
         if (body.Length == 0)
@@ -152,15 +156,30 @@ public sealed class HttpToolExecutor(OutboundHttp outbound, SecretProtector secr
             return null;
         }
 
+        JsonDocument document;
         try
         {
-            return JsonNode.Parse(body);
+            document = JsonDocument.Parse(body);
         }
         catch (JsonException)
         {
-            return JsonValue.Create(body);
+            return StorableJson.IsStorable(body) ? JsonValue.Create(body) : throw Unstorable("/");
+        }
+
+        using (document)
+        {
+            if (StorableJson.FindUnstorable(document.RootElement) is { } pointer)
+            {
+                throw Unstorable(pointer.Length == 0 ? "/" : pointer);
+            }
+
+            return JsonNode.Parse(body);
         }
     }
+
+    public static ToolFailureException Unstorable(string pointer) => new(
+        $"The tool's output cannot be stored: the string at '{pointer}' holds U+0000 or an unpaired UTF-16 surrogate. {StorableJson.Rule}",
+        ToolInvoker.UnstorableOutput);
 
     private static string Truncate(string text) => text.Length <= 300 ? text : text[..300] + "…";
 }

@@ -61,8 +61,7 @@ public sealed class ToolInvoker(
             var (element, truncated, unstorable) = Limit(output);
             if (unstorable is not null)
             {
-                return Failed(tool, span, attempts, stopwatch, UnstorableOutput, retryable: false,
-                    $"The tool's output cannot be stored: the string at '{unstorable}' holds U+0000 or an unpaired UTF-16 surrogate. {StorableJson.Rule}");
+                return Failed(tool, span, attempts, stopwatch, UnstorableOutput, retryable: false, HttpToolExecutor.Unstorable(unstorable).Message);
             }
 
             return new InvokeToolResponse(element, false, null, stopwatch.ElapsedMilliseconds, attempts, truncated);
@@ -141,7 +140,17 @@ public sealed class ToolInvoker(
             return (null, false, null);
         }
 
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(node);
+        byte[] bytes;
+        try
+        {
+            bytes = JsonSerializer.SerializeToUtf8Bytes(node);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+        {
+            // System.Text.Json cannot even write a string holding an unpaired surrogate.
+            return (null, false, "/");
+        }
+
         var element = JsonSerializer.Deserialize<JsonElement>(bytes);
         if (StorableJson.FindUnstorable(element) is { } pointer)
         {

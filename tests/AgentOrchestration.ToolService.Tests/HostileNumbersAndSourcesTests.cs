@@ -50,6 +50,19 @@ public sealed class HostileNumbersAndSourcesTests(ToolServiceFixture fixture) : 
     }
 
     [Fact]
+    public async Task TheOpenApiDocumentStillCallsTimeoutMsAnInteger()
+    {
+        var document = await (await fixture.Tools.GetAsync("/openapi/v1.json")).ReadJsonAsync();
+        var schemas = document.GetProperty("components").GetProperty("schemas");
+
+        foreach (var request in new[] { "CreateToolRequest", "UpdateToolRequest" })
+        {
+            var timeout = schemas.GetProperty(request).GetProperty("properties").GetProperty("timeoutMs");
+            Assert.Contains("integer", timeout.GetProperty("type").GetRawText());
+        }
+    }
+
+    [Fact]
     public async Task ConcurrentRegistrationsOfOneSourceNameGiveOne201AndOtherwise409()
     {
         var source = $"race{Guid.NewGuid():N}"[..12];

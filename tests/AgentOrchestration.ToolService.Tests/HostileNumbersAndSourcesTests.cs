@@ -82,6 +82,24 @@ public sealed class HostileNumbersAndSourcesTests(ToolServiceFixture fixture) : 
     }
 
     [Fact]
+    public async Task ASourceErrorNamesTheHostButNotTheAddressesItResolvedTo()
+    {
+        var blocked = await fixture.Tools.PostAsJsonAsync("/tool-sources",
+            new { name = $"loc{Guid.NewGuid():N}"[..12], url = $"http://localhost:{ServerProcess.FreeTcpPort()}/mcp" });
+        var problem = await blocked.AssertProblemAsync(422, "ssrf_blocked");
+        var detail = problem.GetProperty("detail").GetString()!;
+        Assert.Contains("'localhost'", detail);
+        Assert.DoesNotContain("127.0.0.1", detail);
+        Assert.DoesNotContain("::1", detail);
+
+        var port = ServerProcess.FreeTcpPort();
+        var refused = await fixture.Tools.PostAsJsonAsync("/tool-sources",
+            new { name = $"ref{Guid.NewGuid():N}"[..12], url = $"http://{ServerProcess.ToolHost}:{port}/mcp" });
+        var unreachable = await refused.AssertProblemAsync(422, "source_unreachable");
+        Assert.Contains($"{ServerProcess.ToolHost}:{port}", unreachable.GetProperty("detail").GetString());
+    }
+
+    [Fact]
     public async Task AnnotatedMcpContentPassesThrough()
     {
         var source = $"ann{Guid.NewGuid():N}"[..12];

@@ -43,9 +43,11 @@ public sealed class McpToolExecutor(McpClientPool pool, IServiceScopeFactory sco
         }
         catch (Exception ex) when (ex is HttpRequestException or McpException or IOException or ObjectDisposedException)
         {
-            // The sessions may be gone (server restarted): reconnect on the retry.
+            // The sessions may be gone (server restarted): the next call reconnects. Only a request that never left may be
+            // repeated: a tools/call the server received may have acted.
             await pool.ResetAsync(config.Source);
-            throw new TransientToolException($"The MCP source '{config.Source}' failed: {ex.Message}", ex);
+            var unsent = ex is HttpRequestException http && OutboundErrors.BeforeSending(http);
+            throw new TransientToolException($"The MCP source '{config.Source}' failed: {McpSourceSynchronizer.Describe(ex, url)}", ex, sent: !unsent);
         }
 
         if (result.IsError == true)

@@ -1,28 +1,61 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Json.Schema;
+using Json.Schema.Keywords;
 
 namespace AgentOrchestration.ServiceCommon;
 
 /// <summary>JSON Schema 2020-12 with JsonSchema.Net, the way every service uses it.</summary>
 public static class JsonSchemas
 {
-    /// <summary>Builds a schema in a registry of its own: schemas of different tools may reuse one $id without clashing.</summary>
-    public static JsonSchema Build(JsonElement schema) =>
-        JsonSchema.Build(schema, new BuildOptions { SchemaRegistry = new SchemaRegistry() });
+    /// <summary>
+    /// How long one <c>pattern</c>/<c>patternProperties</c> match may run. Schemas come from users and MCP servers, and
+    /// JsonSchema.Net 8 builds their regexes with the backtracking engine and no timeout, so <c>^(a+)+$</c> against
+    /// 40 'a's and a '!' would hold a core for hours. Legitimate patterns match in microseconds.
+    /// </summary>
+    public static readonly TimeSpan PatternMatchTimeout = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The message of a violation whose pattern ran out of time.</summary>
+    public const string PatternTooSlow = "The value took too long to match the schema's pattern; the pattern backtracks too much for it.";
+
+    /// <summary>
+    /// Builds a schema in a registry of its own (schemas of different tools may reuse one $id without clashing), with
+    /// every regex rebuilt to time out (<see cref="PatternMatchTimeout"/>).
+    /// </summary>
+    public static JsonSchema Build(JsonElement schema)
+    {
+        var built = JsonSchema.Build(schema, new BuildOptions { SchemaRegistry = new SchemaRegistry() });
+        if (built.Root is { } root)
+        {
+            BoundRegexes(root, []);
+        }
+
+        return built;
+    }
 
     /// <summary>
     /// Every violation as (JSON Pointer of the offending value, readable message); the pointer is prefixed with
     /// <paramref name="pointerPrefix"/>. Results under a path containing <paramref name="skipEvaluationPath"/> are left out.
+    /// A pattern that runs out of time is a violation (<see cref="PatternTooSlow"/>), never a hang.
     /// </summary>
     public static IEnumerable<(string Pointer, string Message)> Violations(
         JsonSchema schema, JsonElement instance, string pointerPrefix = "", string? skipEvaluationPath = null)
     {
-        var results = schema.Evaluate(instance, new EvaluationOptions { OutputFormat = OutputFormat.List });
-        if (results.IsValid)
+        EvaluationResults results;
+        try
         {
-            yield break;
+            results = schema.Evaluate(instance, new EvaluationOptions { OutputFormat = OutputFormat.List });
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return [(pointerPrefix.Length == 0 ? "/" : pointerPrefix, PatternTooSlow)];
         }
 
+        return results.IsValid ? [] : Details(results, pointerPrefix, skipEvaluationPath).ToList();
+    }
+
+    private static IEnumerable<(string Pointer, string Message)> Details(EvaluationResults results, string pointerPrefix, string? skipEvaluationPath)
+    {
         var any = false;
         foreach (var detail in results.Details ?? [])
         {
@@ -50,4 +83,43 @@ public static class JsonSchemas
     /// <summary>The violations grouped by pointer, each message once.</summary>
     public static Dictionary<string, string[]> ToErrors(this IEnumerable<(string Pointer, string Message)> violations) =>
         violations.GroupBy(v => v.Pointer).ToDictionary(g => g.Key, g => g.Select(v => v.Message).Distinct().ToArray());
+
+    /// <summary>
+    /// Replaces the regexes JsonSchema.Net built (no timeout, compiled) with interpreted ones that time out: same
+    /// pattern and ECMAScript semantics. Interpreted, because compiling every pattern of a large schema costs more
+    /// than matching tool arguments ever will.
+    /// </summary>
+    private static void BoundRegexes(JsonSchemaNode node, HashSet<JsonSchemaNode> seen)
+    {
+        if (!seen.Add(node))
+        {
+            return;
+        }
+
+        foreach (var keyword in node.Keywords ?? [])
+        {
+            switch (keyword.Value)
+            {
+                case Regex regex when keyword.Handler is PatternKeyword:
+                    keyword.Value = Bounded(regex);
+                    break;
+                case Dictionary<string, Regex> regexes when keyword.Handler is PatternPropertiesKeyword:
+                    keyword.Value = regexes.ToDictionary(r => r.Key, r => Bounded(r.Value));
+                    break;
+            }
+
+            if (keyword.Handler is RefKeyword or DynamicRefKeyword)
+            {
+                continue; // a reference's subschema is reached (and bounded) where it is defined
+            }
+
+            foreach (var subschema in keyword.Subschemas ?? [])
+            {
+                BoundRegexes(subschema, seen);
+            }
+        }
+    }
+
+    private static Regex Bounded(Regex regex) =>
+        new(regex.ToString(), regex.Options & ~RegexOptions.Compiled, PatternMatchTimeout);
 }

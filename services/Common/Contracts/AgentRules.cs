@@ -22,7 +22,7 @@ public static partial class AgentRules
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._/-]{0,62}\z")]
     private static partial Regex LabelKeyPattern();
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_-]*(\\.[A-Za-z0-9_-]+)*$")]
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_-]*(\\.[A-Za-z0-9_-]+)*\\z")]
     private static partial Regex ToolNamePattern();
 
     /// <summary>Words of letters, digits, _ and - separated by dots, at most 128 characters: "math.add", "everything.get-sum".</summary>

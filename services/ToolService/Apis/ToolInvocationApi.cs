@@ -40,14 +40,16 @@ public static class ToolInvocationApi
 
         if (!http.Request.Headers.Accept.ToString().Contains(InvocationLine.MediaType, StringComparison.OrdinalIgnoreCase))
         {
-            return TypedResults.Ok(await invoker.InvokeAsync(decision.Tool!, decision.Arguments, cancellationToken));
+            return TypedResults.Ok(await invoker.InvokeAsync(decision.Tool!, decision.Arguments, cancellationToken,
+                singleAttempt: request.SingleAttempt));
         }
 
-        await StreamAsync(http.Response, invoker, decision, cancellationToken);
+        await StreamAsync(http.Response, invoker, decision, request.SingleAttempt, cancellationToken);
         return Results.Empty;
     }
 
-    private static async Task StreamAsync(HttpResponse response, ToolInvoker invoker, GateDecision decision, CancellationToken cancellationToken)
+    private static async Task StreamAsync(HttpResponse response, ToolInvoker invoker, GateDecision decision, bool singleAttempt,
+        CancellationToken cancellationToken)
     {
         response.ContentType = InvocationLine.MediaType;
         var lines = Channel.CreateUnbounded<InvocationLine>(new UnboundedChannelOptions { SingleReader = true });
@@ -56,7 +58,7 @@ public static class ToolInvocationApi
             try
             {
                 var result = await invoker.InvokeAsync(decision.Tool!, decision.Arguments, cancellationToken,
-                    line => lines.Writer.TryWrite(line));
+                    line => lines.Writer.TryWrite(line), singleAttempt);
                 lines.Writer.TryWrite(new InvocationLine(null, result));
             }
             finally

@@ -15,7 +15,7 @@ public static partial class ToolSourcesApi
     public const string SourceUnreachable = "source_unreachable";
     public const string SourceNameTaken = "source_name_taken";
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,31}$")]
+    [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,31}\\z")]
     private static partial Regex SourceNamePattern();
 
     public static RouteGroupBuilder MapToolSourcesApi(this IEndpointRouteBuilder app)
@@ -68,22 +68,40 @@ public static partial class ToolSourcesApi
 
         if (await db.ToolSources.AnyAsync(s => s.Name == request.Name, cancellationToken))
         {
-            return Problems.Problem(StatusCodes.Status409Conflict, SourceNameTaken, "A tool source with this name exists.",
-                $"Use POST /tool-sources/{request.Name}/sync to refresh it.");
+            return NameTaken(request.Name!);
         }
 
         db.ToolSources.Add(new ToolSource { Name = request.Name!, Url = url!.ToString(), CreatedAt = clock.GetUtcNow() });
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex) when (ex.IsUniqueViolation(out _))
+        {
+            // Another request registered the same name between the check above and this insert.
+            return NameTaken(request.Name!);
+        }
+
+        var synced = false;
         try
         {
             var result = await synchronizer.SyncAsync(request.Name!, cancellationToken);
+            synced = true;
             return TypedResults.Created($"/tool-sources/{request.Name}", result);
         }
         catch (McpSourceUnreachableException ex)
         {
-            await pool.ResetAsync(request.Name!);
-            await db.ToolSources.Where(s => s.Name == request.Name).ExecuteDeleteAsync(CancellationToken.None);
             return Unreachable(ex);
+        }
+        finally
+        {
+            if (!synced)
+            {
+                // Whatever stopped the first sync (unreachable, cancelled, a bug), no half-registered source stays behind.
+                await pool.ResetAsync(request.Name!);
+                await db.Tools.Where(t => t.SourceName == request.Name).ExecuteDeleteAsync(CancellationToken.None);
+                await db.ToolSources.Where(s => s.Name == request.Name).ExecuteDeleteAsync(CancellationToken.None);
+            }
         }
     }
 
@@ -124,6 +142,10 @@ public static partial class ToolSourcesApi
         await pool.ResetAsync(name);
         return TypedResults.NoContent();
     }
+
+    private static ProblemHttpResult NameTaken(string name) =>
+        Problems.Problem(StatusCodes.Status409Conflict, SourceNameTaken, "A tool source with this name exists.",
+            $"Use POST /tool-sources/{name}/sync to refresh it.");
 
     private static ToolSourceResponse View(ToolSource source, McpClientPool pool) => new(
         source.Name, source.Url,

@@ -13,6 +13,7 @@ public static class ToolsApi
     public const int DefaultLimit = 50;
     public const int MaxLimit = 200;
     public const string ToolNameTaken = "tool_name_taken";
+    public const string InvalidSchema = "invalid_schema";
 
     public static RouteGroupBuilder MapToolsApi(this IEndpointRouteBuilder app)
     {
@@ -85,6 +86,11 @@ public static class ToolsApi
             return Problems.Validation(errors);
         }
 
+        if (UnusableSchemas(request.InputSchema, request.OutputSchema) is { } unusable)
+        {
+            return unusable;
+        }
+
         var now = services.Clock.GetUtcNow();
         var http = request.Http!;
         var tool = new Tool
@@ -114,7 +120,7 @@ public static class ToolsApi
             return NameTaken(tool.Name);
         }
 
-        return TypedResults.Created($"/tools/{tool.Name}", ToolResponse.From(tool));
+        return TypedResults.Created($"/tools/{Uri.EscapeDataString(tool.Name)}", ToolResponse.From(tool));
     }
 
     public static async Task<Results<Ok<ToolResponse>, ProblemHttpResult>> GetTool(
@@ -137,6 +143,11 @@ public static class ToolsApi
         if (errors.Count > 0)
         {
             return Problems.Validation(errors);
+        }
+
+        if (UnusableSchemas(request.InputSchema, request.OutputSchema) is { } unusable)
+        {
+            return unusable;
         }
 
         tool.Description = request.Description ?? tool.Description;
@@ -210,8 +221,15 @@ public static class ToolsApi
     }
 
     private static JsonDocument HttpConfig(HttpToolSpec http) => JsonSerializer.SerializeToDocument(
-        new HttpToolConfig(http.Url!, (http.Method ?? "POST").ToUpperInvariant(), http.Headers?.Keys.Order().ToList() ?? []),
+        new HttpToolConfig(http.Url!, (http.Method ?? "POST").ToUpperInvariant(), http.Headers?.Keys.Order().ToList() ?? [], http.Idempotent),
         JsonSerializerOptions.Web);
+
+    private static ProblemHttpResult? UnusableSchemas(JsonElement? inputSchema, JsonElement? outputSchema) =>
+        ToolRules.ValidateSchemas(inputSchema, outputSchema) is { Count: > 0 } errors
+            ? Problems.Problem(StatusCodes.Status422UnprocessableEntity, InvalidSchema, "The tool's schema cannot be used.",
+                "Each entry of 'errors' names the part of the schema that would fail every call.",
+                new Dictionary<string, object?> { ["errors"] = errors })
+            : null;
 
     private static ProblemHttpResult NameTaken(string name) =>
         Problems.Problem(StatusCodes.Status409Conflict, ToolNameTaken, "A tool with this name already exists.", $"The name '{name}' is taken.");

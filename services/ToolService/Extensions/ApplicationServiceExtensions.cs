@@ -45,6 +45,6 @@ public static class ApplicationServiceExtensions
         builder.Services.AddSingleton<ToolInvoker>();
 
         builder.Services.AddRegistryMcpServer();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(options => options.AddSchemaTransformer<IntegralNumberSchemas>());
     }
 }

@@ -17,12 +17,28 @@ public sealed class OutboundHttp : IDisposable
     public OutboundHttp(OutboundPolicy policy, Connector? connector = null)
     {
         var connect = connector ?? ConnectAsync;
-        var handler = new SocketsHttpHandler
+        Client = new HttpClient(Handler(policy, connect, followRedirects: true)) { Timeout = Timeout.InfiniteTimeSpan };
+        Unredirected = new HttpClient(Handler(policy, connect, followRedirects: false)) { Timeout = Timeout.InfiniteTimeSpan };
+    }
+
+    /// <summary>Follows redirects itself: for MCP sources, which carry no secrets of their own.</summary>
+    public HttpClient Client { get; }
+
+    /// <summary>
+    /// Does not follow redirects, so the caller decides what crosses to another origin (HTTP tools: their secret
+    /// headers must not). Every hop still connects through the policy's ConnectCallback.
+    /// </summary>
+    public HttpClient Unredirected { get; }
+
+    public const int MaxRedirects = 3;
+
+    private static SocketsHttpHandler Handler(OutboundPolicy policy, Connector connect, bool followRedirects) =>
+        new()
         {
             PooledConnectionLifetime = TimeSpan.FromMinutes(2),
             ConnectTimeout = TimeSpan.FromSeconds(10),
-            AllowAutoRedirect = true,
-            MaxAutomaticRedirections = 3,
+            AllowAutoRedirect = followRedirects,
+            MaxAutomaticRedirections = MaxRedirects,
             ConnectCallback = async (context, cancellationToken) =>
             {
                 var host = context.DnsEndPoint.Host;
@@ -38,12 +54,12 @@ public sealed class OutboundHttp : IDisposable
                 return await connect(allowed, context.DnsEndPoint.Port, cancellationToken);
             },
         };
-        Client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+
+    public void Dispose()
+    {
+        Client.Dispose();
+        Unredirected.Dispose();
     }
-
-    public HttpClient Client { get; }
-
-    public void Dispose() => Client.Dispose();
 
     private static async ValueTask<Stream> ConnectAsync(IPAddress[] addresses, int port, CancellationToken cancellationToken)
     {

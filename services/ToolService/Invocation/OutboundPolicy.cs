@@ -71,10 +71,16 @@ public sealed class OutboundPolicy
     }
 }
 
-/// <summary>An outbound connection the policy refused; it was never attempted.</summary>
+/// <summary>
+/// An outbound connection the policy refused; it was never attempted. The message names the host as the caller gave
+/// it, never the addresses it resolved to here: those would map this machine's internal network for whoever asks.
+/// </summary>
 public sealed class OutboundBlockedException(string host, IReadOnlyList<IPAddress> addresses)
-    : Exception($"Blocked by the outbound policy: '{host}' resolves to {string.Join(", ", addresses)}, an internal address " +
-        "that tools may not reach (allow it with the outbound-allow-list parameter if it is a legitimate internal tool).")
+    : Exception($"Blocked by the outbound policy: '{host}' {(IPAddress.TryParse(host.Trim('[', ']'), out _) ? "is" : "resolves to")} an internal " +
+        "address that tools may not reach (allow it with the outbound-allow-list parameter if it is a legitimate internal tool).")
 {
     public const string Code = "ssrf_blocked";
+
+    /// <summary>For logs only.</summary>
+    public IReadOnlyList<IPAddress> Addresses { get; } = addresses;
 }

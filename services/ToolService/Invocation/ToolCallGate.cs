@@ -20,6 +20,7 @@ public sealed class ToolCallGate(ToolsDbContext db, AgentDirectory agents, ToolS
     public const string ToolNotAllowed = "tool_not_allowed";
     public const string ToolDisabled = "tool_disabled";
     public const string InvalidArguments = "invalid_arguments";
+    public const string SchemaUnusable = "tool_schema_unusable";
 
     /// <param name="agent">The calling agent; null only for trusted callers with no agent identity.</param>
     public async Task<GateDecision> CheckAsync(string toolName, string? agent, JsonElement? arguments, CancellationToken cancellationToken)
@@ -59,7 +60,18 @@ public sealed class ToolCallGate(ToolsDbContext db, AgentDirectory agents, ToolS
                 $"Tool '{tool.Name}' is disabled{(tool.SourceName is null ? "" : $"; its source '{tool.SourceName}' no longer lists it")}."));
         }
 
-        var errors = schemas.Validate(tool.Id, tool.UpdatedAt, tool.InputSchema.RootElement, args);
+        Dictionary<string, string[]> errors;
+        try
+        {
+            errors = schemas.Validate(tool.Id, tool.UpdatedAt, tool.InputSchema.RootElement, args);
+        }
+        catch (Exception ex) when (ex is Json.Schema.JsonSchemaException or ArgumentException)
+        {
+            // Only a schema stored before schemas were checked on registration and sync can get here.
+            return Deny(Problems.Problem(StatusCodes.Status422UnprocessableEntity, SchemaUnusable, "The tool's input schema cannot be used.",
+                StorableJson.Clean(ex.Message)));
+        }
+
         if (errors.Count > 0)
         {
             return Deny(Problems.Problem(StatusCodes.Status422UnprocessableEntity, InvalidArguments,

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AgentOrchestration.ServiceCommon;
 using AgentOrchestration.ServiceCommon.Contracts;
 using ModelContextProtocol;
 using ModelContextProtocol.Client;
@@ -44,12 +45,14 @@ public sealed class McpCallSession(string source, int generation) : IAsyncDispos
             {
                 case NotificationMethods.ProgressNotification
                     when parameters.Deserialize<ProgressNotificationParams>(McpJsonUtilities.DefaultOptions) is { } progress:
-                    listener(new InvocationLine(new ToolProgress(progress.Progress.Progress, progress.Progress.Total, progress.Progress.Message), null));
+                    listener(new InvocationLine(new ToolProgress(progress.Progress.Progress, progress.Progress.Total,
+                        progress.Progress.Message is { } text ? StorableJson.Clean(text) : null), null));
                     break;
                 case NotificationMethods.LoggingMessageNotification
                     when parameters.Deserialize<LoggingMessageNotificationParams>(McpJsonUtilities.DefaultOptions) is { } log:
-                    var data = log.Data.ValueKind == JsonValueKind.Undefined ? (JsonElement?)null : log.Data;
-                    listener(new InvocationLine(null, null, new ToolLog(log.Level.ToString().ToLowerInvariant(), log.Logger, data)));
+                    var data = log.Data.ValueKind == JsonValueKind.Undefined ? (JsonElement?)null : Storable(log.Data);
+                    listener(new InvocationLine(null, null, new ToolLog(log.Level.ToString().ToLowerInvariant(),
+                        log.Logger is { } name ? StorableJson.Clean(name) : null, data)));
                     break;
             }
 #pragma warning restore MCP9005
@@ -59,6 +62,13 @@ public sealed class McpCallSession(string source, int generation) : IAsyncDispos
             // A malformed notification is the server's fault and says nothing about the call's outcome: skip it.
         }
     }
+
+    /// <summary>
+    /// Log data becomes a step event, which Postgres must hold: data it cannot is passed on as its JSON text, where
+    /// every offending character is an escape sequence.
+    /// </summary>
+    private static JsonElement Storable(JsonElement data) =>
+        StorableJson.FindUnstorable(data) is null ? data : JsonSerializer.SerializeToElement(data.GetRawText());
 
     public ValueTask DisposeAsync() => Client?.DisposeAsync() ?? ValueTask.CompletedTask;
 }

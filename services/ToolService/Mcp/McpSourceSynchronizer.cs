@@ -1,6 +1,9 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using AgentOrchestration.ServiceCommon;
+using AgentOrchestration.ToolService.Apis;
 using AgentOrchestration.ToolService.Infrastructure;
+using AgentOrchestration.ToolService.Invocation;
 using AgentOrchestration.ToolService.Model;
 using Microsoft.EntityFrameworkCore;
 using ModelContextProtocol;
@@ -17,7 +20,7 @@ public sealed partial class McpSourceSynchronizer(
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$")]
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_-]{0,62}\\z")]
     private static partial Regex RemoteNamePattern();
 
     public async Task<SyncResult> SyncAsync(string sourceName, CancellationToken cancellationToken)
@@ -37,12 +40,13 @@ public sealed partial class McpSourceSynchronizer(
             catch (Exception ex) when (ex is HttpRequestException or McpException or TimeoutException or IOException or OperationCanceledException
                                        && !cancellationToken.IsCancellationRequested)
             {
+                var reason = Describe(ex, source.Url);
                 await pool.ResetAsync(sourceName);
                 db.ChangeTracker.Clear();
                 source = await db.ToolSources.FirstAsync(s => s.Name == sourceName, CancellationToken.None);
-                source.LastSyncError = ex.Message;
+                source.LastSyncError = reason;
                 await db.SaveChangesAsync(CancellationToken.None);
-                throw new McpSourceUnreachableException(sourceName, ex);
+                throw new McpSourceUnreachableException(sourceName, reason, ex);
             }
         }
         finally
@@ -58,12 +62,24 @@ public sealed partial class McpSourceSynchronizer(
         var existing = await db.Tools.Where(t => t.SourceName == source.Name).ToDictionaryAsync(t => t.Name, cancellationToken);
         var now = clock.GetUtcNow();
         List<string> added = [], updated = [], disabled = [];
+        List<SkippedTool> skipped = [];
+        var accepted = new HashSet<string>(StringComparer.Ordinal);
 
         foreach (var remote in remoteTools)
         {
-            if (!RemoteNamePattern().IsMatch(remote.Name))
+            // Everything a server says is checked before anything is written: one bad tool is skipped with its reason,
+            // and the source still syncs its other tools.
+            if (Unusable(remote.ProtocolTool) is { } reason)
             {
-                logger.LogWarning("Skipping MCP tool {Tool} of {Source}: its name cannot form a registry name", remote.Name, source.Name);
+                var shown = StorableJson.Clean(remote.Name.Length > 100 ? remote.Name[..100] + "…" : remote.Name);
+                logger.LogWarning("Skipping MCP tool {Tool} of {Source}: {Reason}", shown, source.Name, reason);
+                skipped.Add(new SkippedTool(shown, reason));
+                continue;
+            }
+
+            if (!accepted.Add(remote.Name))
+            {
+                skipped.Add(new SkippedTool(remote.Name, "The server lists a tool of this name more than once; the first is registered."));
                 continue;
             }
 
@@ -73,6 +89,8 @@ public sealed partial class McpSourceSynchronizer(
                 if (await db.Tools.AnyAsync(t => t.Name == name, cancellationToken))
                 {
                     logger.LogWarning("Skipping MCP tool {Tool}: another tool already has that name", name);
+                    accepted.Remove(remote.Name);
+                    skipped.Add(new SkippedTool(remote.Name, $"Another tool is already named '{name}'."));
                     continue;
                 }
 
@@ -105,7 +123,7 @@ public sealed partial class McpSourceSynchronizer(
             tool.RefreshSearchText();
         }
 
-        var listed = remoteTools.Select(t => $"{source.Name}.{t.Name}").ToHashSet();
+        var listed = accepted.Select(t => $"{source.Name}.{t}").ToHashSet();
         foreach (var stale in existing.Values.Where(t => t.Enabled && !listed.Contains(t.Name)))
         {
             stale.Enabled = false;
@@ -119,7 +137,63 @@ public sealed partial class McpSourceSynchronizer(
         await db.SaveChangesAsync(cancellationToken);
         logger.LogInformation("Synced MCP source {Source}: {Added} added, {Updated} updated, {Disabled} disabled",
             source.Name, added.Count, updated.Count, disabled.Count);
-        return new SyncResult(source.Name, added, updated, disabled);
+        return new SyncResult(source.Name, added, updated, disabled, skipped);
+    }
+
+    /// <summary>
+    /// Why a source failed, for its status and the caller: the policy's refusal, or the kind of connection failure with
+    /// the host the caller gave (never the addresses it resolved to here), or the server's own message.
+    /// </summary>
+    internal static string Describe(Exception exception, string url)
+    {
+        if (OutboundHttp.Blocked(exception) is { } blocked)
+        {
+            return blocked.Message;
+        }
+
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is HttpRequestException http && http.HttpRequestError != HttpRequestError.Unknown)
+            {
+                return OutboundErrors.Describe(http, new Uri(url));
+            }
+        }
+
+        var message = StorableJson.Clean(exception.Message);
+        return message.Length <= 500 ? message : message[..500] + "…";
+    }
+
+    /// <summary>Why a tool of the server cannot be registered, or null when it can.</summary>
+    private static string? Unusable(ModelContextProtocol.Protocol.Tool remote)
+    {
+        if (!StorableJson.IsStorable(remote.Name) || !RemoteNamePattern().IsMatch(remote.Name))
+        {
+            return "Its name cannot form a registry name: 1 to 63 letters, digits, '_' and '-', starting with a letter or digit.";
+        }
+
+        var description = remote.Description ?? "";
+        if (description.Length > ToolRules.MaxDescriptionLength)
+        {
+            return $"Its description is {description.Length} characters long; at most {ToolRules.MaxDescriptionLength} are allowed.";
+        }
+
+        if (!StorableJson.IsStorable(description))
+        {
+            return $"Its description cannot be stored. {StorableJson.Rule}";
+        }
+
+        var errors = ToolSchemas.Check(remote.InputSchema, "/inputSchema");
+        if (remote.OutputSchema is { } output)
+        {
+            foreach (var (pointer, messages) in ToolSchemas.Check(output, "/outputSchema"))
+            {
+                errors[pointer] = messages;
+            }
+        }
+
+        return errors.Count == 0
+            ? null
+            : "Its schema cannot be used: " + string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}"));
     }
 
     private static bool Same(Tool tool, ModelContextProtocol.Protocol.Tool remote) =>
@@ -127,8 +201,8 @@ public sealed partial class McpSourceSynchronizer(
         && tool.InputSchema.RootElement.GetRawText() == remote.InputSchema.GetRawText();
 }
 
-public sealed class McpSourceUnreachableException(string source, Exception inner)
-    : Exception($"The MCP source '{source}' could not be reached or listed: {inner.Message}", inner)
+public sealed class McpSourceUnreachableException(string source, string reason, Exception inner)
+    : Exception($"The MCP source '{source}' could not be reached or listed: {reason}", inner)
 {
     public string SourceName { get; } = source;
 }

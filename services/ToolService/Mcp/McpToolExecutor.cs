@@ -7,6 +7,7 @@ using AgentOrchestration.ToolService.Model;
 using Tool = AgentOrchestration.ToolService.Model.Tool;
 using Microsoft.EntityFrameworkCore;
 using ModelContextProtocol;
+using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 
 namespace AgentOrchestration.ToolService.Mcp;
@@ -26,14 +27,14 @@ public sealed class McpToolExecutor(McpClientPool pool, IServiceScopeFactory sco
             ?? throw new ToolFailureException($"The tool source '{config.Source}' no longer exists.");
 
         var arguments = args.ValueKind == JsonValueKind.Object
-            ? args.EnumerateObject().ToDictionary(p => p.Name, p => (object?)p.Value.Clone())
-            : new Dictionary<string, object?>();
+            ? args.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone())
+            : new Dictionary<string, JsonElement>();
 
         CallToolResult result;
         try
         {
             result = onUpdate is null
-                ? await (await pool.GetAsync(config.Source, url, cancellationToken)).CallToolAsync(config.RemoteName, arguments, cancellationToken: cancellationToken)
+                ? await CallAsync(await pool.GetAsync(config.Source, url, cancellationToken), config.RemoteName, arguments, progress: false, cancellationToken)
                 : await CallObservedAsync(config, url, arguments, onUpdate, cancellationToken);
         }
         catch (Exception ex) when (OutboundHttp.Blocked(ex) is { } blocked)
@@ -42,9 +43,11 @@ public sealed class McpToolExecutor(McpClientPool pool, IServiceScopeFactory sco
         }
         catch (Exception ex) when (ex is HttpRequestException or McpException or IOException or ObjectDisposedException)
         {
-            // The sessions may be gone (server restarted): reconnect on the retry.
+            // The sessions may be gone (server restarted): the next call reconnects. Only a request that never left may be
+            // repeated: a tools/call the server received may have acted.
             await pool.ResetAsync(config.Source);
-            throw new TransientToolException($"The MCP source '{config.Source}' failed: {ex.Message}", ex);
+            var unsent = ex is HttpRequestException http && OutboundErrors.BeforeSending(http);
+            throw new TransientToolException($"The MCP source '{config.Source}' failed: {McpSourceSynchronizer.Describe(ex, url)}", ex, sent: !unsent);
         }
 
         if (result.IsError == true)
@@ -55,7 +58,26 @@ public sealed class McpToolExecutor(McpClientPool pool, IServiceScopeFactory sco
         return OutputOf(result);
     }
 
-    private async Task<CallToolResult> CallObservedAsync(McpToolConfig config, string url, Dictionary<string, object?> arguments,
+    /// <summary>
+    /// tools/call, with the result read through <see cref="McpJsonUtilities.DefaultOptions"/>. The SDK's own
+    /// CallToolAsync reads it with its source-generated context, whose ContentBlock converter throws on any content
+    /// carrying <c>annotations</c> (SDK 2.4.0); the default options resolve the nested types correctly.
+    /// </summary>
+    private static async Task<CallToolResult> CallAsync(McpClient client, string remoteName, Dictionary<string, JsonElement> arguments,
+        bool progress, CancellationToken cancellationToken)
+    {
+        var parameters = new CallToolRequestParams
+        {
+            Name = remoteName,
+            Arguments = arguments,
+            // A progress token is what makes the server send progress; the lines come from the session's observer.
+            Meta = progress ? new JsonObject { ["progressToken"] = Guid.NewGuid().ToString("N") } : null,
+        };
+        return await client.SendRequestAsync<CallToolRequestParams, CallToolResult>(
+            RequestMethods.ToolsCall, parameters, McpJsonUtilities.DefaultOptions, cancellationToken: cancellationToken);
+    }
+
+    private async Task<CallToolResult> CallObservedAsync(McpToolConfig config, string url, Dictionary<string, JsonElement> arguments,
         Action<InvocationLine> onUpdate, CancellationToken cancellationToken)
     {
         var session = await pool.LeaseAsync(config.Source, url, cancellationToken);
@@ -63,9 +85,9 @@ public sealed class McpToolExecutor(McpClientPool pool, IServiceScopeFactory sco
         try
         {
             session.Attach(onUpdate);
-            // Passing a progress sink gives the call a progress token, which is what makes the server send progress;
-            // the lines themselves come from the session's observer, in order with the log messages.
-            var result = await session.Client.CallToolAsync(config.RemoteName, arguments, IgnoreProgress.Instance, cancellationToken: cancellationToken);
+            // The call carries a progress token, which is what makes the server send progress; the lines themselves come
+            // from the session's observer, in order with the log messages.
+            var result = await CallAsync(session.Client, config.RemoteName, arguments, progress: true, cancellationToken);
             reusable = true;
             return result;
         }
@@ -106,15 +128,5 @@ public sealed class McpToolExecutor(McpClientPool pool, IServiceScopeFactory sco
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ToolsDbContext>();
         return await db.ToolSources.Where(s => s.Name == source).Select(s => s.Url).FirstOrDefaultAsync(cancellationToken);
-    }
-}
-
-/// <summary>Asks for progress without handling it here (the session's observer does, see <see cref="McpCallSession"/>).</summary>
-internal sealed class IgnoreProgress : IProgress<ProgressNotificationValue>
-{
-    public static readonly IgnoreProgress Instance = new();
-
-    public void Report(ProgressNotificationValue value)
-    {
     }
 }

@@ -22,7 +22,7 @@ public sealed record ToolResponse(
     public static ToolResponse From(Tool tool, double? score = null)
     {
         var http = tool.Kind == ToolKind.Http && tool.Config?.Deserialize<HttpToolConfig>(JsonSerializerOptions.Web) is { } config
-            ? new HttpToolView(config.Url, config.Method, config.HeaderNames)
+            ? new HttpToolView(config.Url, config.Method, config.HeaderNames, config.IsIdempotent)
             : null;
         return new(tool.Id, tool.Name, tool.Description, tool.Kind, tool.InputSchema.RootElement.Clone(),
             tool.OutputSchema?.RootElement.Clone(), tool.Tags, tool.Enabled, tool.TimeoutMs, http, tool.SourceName,

@@ -147,12 +147,12 @@ public sealed class TaskValidator(int maxSteps, int maxParallelSteps)
     {
         var agent = request.GetProperty("agent").GetString()!;
         JsonElement? Optional(string name) => request.TryGetProperty(name, out var value) ? value.Clone() : null;
-        var timeout = request.TryGetProperty("timeoutMs", out var t) ? t.GetInt32() : (int?)null;
+        var timeout = request.TryGetProperty("timeoutMs", out var t) ? Integer(t) : (int?)null;
 
         if (request.TryGetProperty("tool", out var tool))
         {
             var arguments = Optional("arguments") ?? JsonDocument.Parse("{}").RootElement;
-            var step = new StepDefinition(TaskDefinition.ShortFormStepId, tool.GetString()!, arguments, [], null, new RetryPolicy(), false);
+            var step = new StepDefinition(TaskDefinition.ShortFormStepId, tool.GetString()!, arguments, [], null, null, false);
             return new TaskDefinition(agent, Optional("input"), [step], Optional("output"), timeout);
         }
 
@@ -161,13 +161,20 @@ public sealed class TaskValidator(int maxSteps, int maxParallelSteps)
             s.GetProperty("tool").GetString()!,
             s.TryGetProperty("arguments", out var args) ? args.Clone() : JsonDocument.Parse("{}").RootElement,
             s.TryGetProperty("dependsOn", out var deps) ? deps.EnumerateArray().Select(d => d.GetString()!).ToList() : [],
-            s.TryGetProperty("timeoutMs", out var st) ? st.GetInt32() : null,
+            s.TryGetProperty("timeoutMs", out var st) ? Integer(st) : null,
             s.TryGetProperty("retry", out var r)
-                ? new RetryPolicy(r.TryGetProperty("maxAttempts", out var m) ? m.GetInt32() : 1, r.TryGetProperty("backoffMs", out var b) ? b.GetInt32() : 200)
-                : new RetryPolicy(),
+                ? new RetryPolicy(r.TryGetProperty("maxAttempts", out var m) ? Integer(m) : 1, r.TryGetProperty("backoffMs", out var b) ? Integer(b) : 200)
+                : null,
             s.TryGetProperty("continueOnError", out var c) && c.GetBoolean())).ToList();
         return new TaskDefinition(agent, Optional("input"), steps, Optional("output"), timeout);
     }
+
+    /// <summary>
+    /// A number the schema accepted as an integer: JSON Schema counts 1000.0 and 1e3 as integers, so they are read as
+    /// such (the schema's minimum and maximum have already bounded them).
+    /// </summary>
+    private static int Integer(JsonElement number) =>
+        number.TryGetInt32(out var value) ? value : checked((int)number.GetDouble());
 
     private static TaskValidation Fail(Dictionary<string, List<string>> errors) =>
         new(null, errors.ToDictionary(e => e.Key.Length == 0 ? "/" : e.Key, e => e.Value.ToArray()));

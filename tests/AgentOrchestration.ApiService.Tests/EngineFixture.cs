@@ -1,0 +1,105 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using AgentOrchestration.ApiService.Infrastructure;
+using AgentOrchestration.ApiService.Tasks.Definition;
+using AgentOrchestration.ApiService.Tasks.Execution;
+using AgentOrchestration.ApiService.Tasks.Model;
+using AgentOrchestration.TestSupport;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace AgentOrchestration.ApiService.Tests;
+
+/// <summary>
+/// The task engine in process against a real Postgres (tasksdb with its migrations), with the ToolService replaced by
+/// a handler each test scripts: it can answer what a real ToolService would refuse to (an unstorable output, a
+/// broken stream), which is how the engine's own defences are tested.
+/// </summary>
+public sealed class EngineFixture : IAsyncLifetime
+{
+    public PostgresServer Postgres { get; } = new();
+
+    public TaskOptions Options { get; } = new() { LeaseDuration = TimeSpan.FromSeconds(10) };
+
+    private string ConnectionString => Postgres.ConnectionString("tasksdb");
+
+    public async Task InitializeAsync()
+    {
+        await Postgres.InitializeAsync();
+        await Postgres.CreateDatabaseAsync("tasksdb");
+        await using var db = NewDb();
+        await db.Database.MigrateAsync();
+    }
+
+    public Task DisposeAsync() => Postgres.DisposeAsync();
+
+    public TasksDbContext NewDb() => new(new DbContextOptionsBuilder<TasksDbContext>().UseNpgsql(ConnectionString).Options);
+
+    /// <summary>A runner whose tool calls are answered by <paramref name="tool"/>.</summary>
+    public TaskRunner Runner(Func<HttpRequestMessage, Task<HttpResponseMessage>> tool)
+    {
+        var services = new ServiceCollection();
+        services.AddDbContext<TasksDbContext>(o => o.UseNpgsql(ConnectionString));
+        services.AddMetrics();
+        services.AddLogging();
+        services.AddSingleton(Options);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<TaskSignals>();
+        services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<TaskMetrics>();
+        services.AddSingleton(new ToolInvocationClient(new HttpClient(new ScriptedHandler(tool)) { BaseAddress = new("http://tools") }));
+        services.AddSingleton<StepExecutor>();
+        services.AddSingleton<TaskRunner>();
+        return services.BuildServiceProvider().GetRequiredService<TaskRunner>();
+    }
+
+    /// <summary>Stores a task as the submission would, leased to this runner's replica; returns its id.</summary>
+    public async Task<Guid> AddTaskAsync(string json, Action<TaskRecord>? adjust = null)
+    {
+        var task = new TaskValidator(100, 32).Validate(JsonDocument.Parse(json).RootElement).Task!;
+        var now = DateTimeOffset.UtcNow;
+        var id = Guid.CreateVersion7(now);
+        var record = new TaskRecord
+        {
+            Id = id, AgentId = Guid.NewGuid(), AgentName = task.Agent, Definition = task.ToDocument(), CreatedAt = now,
+            LeaseOwner = Options.ReplicaId, LeaseExpiresAt = now + Options.LeaseDuration,
+            Steps = task.Steps.Select((s, i) => new TaskStepRecord { TaskId = id, StepId = s.Id, Ordinal = i, Tool = s.Tool }).ToList(),
+        };
+        adjust?.Invoke(record);
+        await using var db = NewDb();
+        db.Tasks.Add(record);
+        await db.SaveChangesAsync();
+        return id;
+    }
+
+    public async Task<TaskRecord> GetAsync(Guid id)
+    {
+        await using var db = NewDb();
+        return await db.Tasks.AsNoTracking().Include(t => t.Steps).SingleAsync(t => t.Id == id);
+    }
+
+    public async Task<List<string>> EventTypesAsync(Guid id)
+    {
+        await using var db = NewDb();
+        return await db.Events.Where(e => e.TaskId == id).OrderBy(e => e.Seq).Select(e => e.Type).ToListAsync();
+    }
+
+    /// <summary>A streamed invoke answer: the lines as the ToolService writes them.</summary>
+    public static HttpResponseMessage Stream(string lines) => new(HttpStatusCode.OK)
+    {
+        Content = new StringContent(lines, Encoding.UTF8, "application/x-ndjson"),
+    };
+
+    private sealed class ScriptedHandler(Func<HttpRequestMessage, Task<HttpResponseMessage>> answer) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) => answer(request);
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class EngineCollection : ICollectionFixture<EngineFixture>
+{
+    public const string Name = "Engine";
+}

@@ -38,13 +38,16 @@ public sealed class EngineFixture : IAsyncLifetime
     public TasksDbContext NewDb() => new(new DbContextOptionsBuilder<TasksDbContext>().UseNpgsql(ConnectionString).Options);
 
     /// <summary>A runner whose tool calls are answered by <paramref name="tool"/>.</summary>
-    public TaskRunner Runner(Func<HttpRequestMessage, Task<HttpResponseMessage>> tool)
+    public TaskRunner Runner(Func<HttpRequestMessage, Task<HttpResponseMessage>> tool) => Services(tool, Options).GetRequiredService<TaskRunner>();
+
+    /// <summary>The engine's services (runner, worker) with these options, tool calls answered by <paramref name="tool"/>.</summary>
+    public ServiceProvider Services(Func<HttpRequestMessage, Task<HttpResponseMessage>> tool, TaskOptions options)
     {
         var services = new ServiceCollection();
         services.AddDbContext<TasksDbContext>(o => o.UseNpgsql(ConnectionString));
         services.AddMetrics();
         services.AddLogging();
-        services.AddSingleton(Options);
+        services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<TaskSignals>();
         services.AddSingleton<OutboxSignal>();
@@ -52,7 +55,8 @@ public sealed class EngineFixture : IAsyncLifetime
         services.AddSingleton(new ToolInvocationClient(new HttpClient(new ScriptedHandler(tool)) { BaseAddress = new("http://tools") }));
         services.AddSingleton<StepExecutor>();
         services.AddSingleton<TaskRunner>();
-        return services.BuildServiceProvider().GetRequiredService<TaskRunner>();
+        services.AddSingleton<TaskWorker>();
+        return services.BuildServiceProvider();
     }
 
     /// <summary>Stores a task as the submission would, leased to this runner's replica; returns its id.</summary>

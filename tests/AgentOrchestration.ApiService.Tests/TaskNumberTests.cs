@@ -65,3 +65,22 @@ public sealed class TaskNumberTests
         Assert.Empty(result.Errors);
     }
 }
+
+/// <summary>Strings Postgres cannot store and look-alike ids never get past validation (400 with the pointer).</summary>
+public sealed class TaskStringTests
+{
+    private readonly TaskValidator _validator = new(maxSteps: 5, maxParallelSteps: 3);
+
+    [Theory]
+    [InlineData("""{ "agent": "a", "tool": "echo", "arguments": { "text": "a\u0000b" } }""", "/arguments/text")]
+    [InlineData("""{ "agent": "a", "tool": "echo", "arguments": { "text": "\ud800" } }""", "/arguments/text")]
+    [InlineData("""{ "agent": "a", "tool": "echo", "input": { "x\u0000": 1 }, "arguments": {} }""", "/input/x\u0000")]
+    [InlineData("""{ "agent": "a", "steps": [ { "id": "s\n", "tool": "echo" } ] }""", "/steps/0/id")]
+    public void AreRejectedAtTheirPointer(string json, string pointer)
+    {
+        var result = _validator.Validate(JsonDocument.Parse(json).RootElement);
+
+        Assert.Null(result.Task);
+        Assert.True(result.Errors.ContainsKey(pointer), JsonSerializer.Serialize(result.Errors));
+    }
+}

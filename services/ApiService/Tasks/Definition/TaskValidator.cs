@@ -32,6 +32,13 @@ public sealed class TaskValidator(int maxSteps, int maxParallelSteps)
             }
         }
 
+        // The gateway's body guard refuses these first; the engine stores every string it accepts, so it checks too.
+        if (StorableJson.FindUnstorable(request) is { } unstorable)
+        {
+            Add(unstorable, StorableJson.Rule);
+            return Fail(errors);
+        }
+
         CheckSchema(request, Add);
         if (request.ValueKind == JsonValueKind.Object)
         {
@@ -73,6 +80,12 @@ public sealed class TaskValidator(int maxSteps, int maxParallelSteps)
         var index = new Dictionary<string, int>();
         for (var i = 0; i < task.Steps.Count; i++)
         {
+            // The schema's pattern ends in $, which .NET (unlike JSON Schema's ECMA-262) lets match before a final newline.
+            if (task.Steps[i].Id.EndsWith('\n'))
+            {
+                add($"/steps/{i}/id", "A step id may only contain letters, digits, '_' and '-'.");
+            }
+
             if (!index.TryAdd(task.Steps[i].Id, i))
             {
                 add($"/steps/{i}/id", $"The step id '{task.Steps[i].Id}' is used more than once.");

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Data.Common;
 using System.Diagnostics;
 using System.Text.Json;
 using AgentOrchestration.ApiService.Tasks.Definition;
@@ -155,9 +156,10 @@ public sealed class StepExecutor(ToolInvocationClient tools, TaskMetrics metrics
             // The call may have reached the tool: repeat it only if the step asks for retries.
             return StepAttempt.Failed($"The step did not finish within its timeout of {timeoutMs} ms.", Repeat.IfStepAsks);
         }
-        catch (Exception ex) when (ex is not (OperationCanceledException or LeaseLostException) && !UnstorableWrite.Is(ex, out _))
+        catch (Exception ex) when (ex is not (OperationCanceledException or LeaseLostException or DbException or DbUpdateException))
         {
             // An answer this engine could not read, or a bug: fail the step once, clearly, instead of crashing the run.
+            // Database failures go on up: a passing outage resumes the task, an unstorable write ends it (TaskRunner).
             logger.LogError(ex, "Step {StepId} failed unexpectedly", step.Id);
             return StepAttempt.Failed($"The step failed unexpectedly: {ex.GetType().Name}: {ex.Message}", Repeat.Never);
         }

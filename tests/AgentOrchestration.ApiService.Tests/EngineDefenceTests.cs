@@ -1,6 +1,7 @@
 using System.Text.Json;
 using AgentOrchestration.ApiService.Tasks.Model;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AgentOrchestration.ApiService.Tests;
 
@@ -158,5 +159,35 @@ public sealed class EngineDefenceTests(EngineFixture engine)
         var task = await engine.GetAsync(id);
         Assert.Equal(TaskStatuses.Succeeded, task.Status);
         Assert.Equal(3, calls);
+    }
+}
+
+/// <summary>A write Postgres refuses for a reason no repeat heals fails the task once, with the reason, instead of looping.</summary>
+[Collection(EngineCollection.Name)]
+public sealed class UnstorableWriteTests(EngineFixture engine)
+{
+    [Fact]
+    public async Task AStepResultPostgresRefusesFailsTheTaskOnceWithTheReason()
+    {
+        var calls = 0;
+        // EF writes the step's end as "UPDATE task_steps ... SET ... output = @p...": refuse exactly that, as 22P05 would.
+        var refuse = new UnstorableWriteInterceptor("output = @");
+        await using var services = engine.Services(_ =>
+        {
+            calls++;
+            return Task.FromResult(EngineFixture.Stream("""{"result":{"output":{"ok":true},"isError":false,"durationMs":1,"attempts":1}}""" + "\n"));
+        }, engine.Options, refuse);
+        var id = await engine.AddTaskAsync("""{ "agent": "a", "tool": "echo", "arguments": { "text": "hi" } }""");
+
+        await services.GetRequiredService<Tasks.Execution.TaskRunner>().RunAsync(id, CancellationToken.None);
+
+        var task = await engine.GetAsync(id);
+        Assert.Equal(TaskStatuses.Failed, task.Status);
+        Assert.Contains("22P05", task.Error);
+        Assert.Equal(StepStatuses.Failed, task.Steps[0].Status);
+        Assert.Null(task.Steps[0].Output);
+        Assert.Equal(1, calls);
+        Assert.Equal(1, refuse.Refused);
+        Assert.Equal("task.failed", (await engine.EventTypesAsync(id)).Last());
     }
 }

@@ -41,10 +41,18 @@ public sealed class EngineFixture : IAsyncLifetime
     public TaskRunner Runner(Func<HttpRequestMessage, Task<HttpResponseMessage>> tool) => Services(tool, Options).GetRequiredService<TaskRunner>();
 
     /// <summary>The engine's services (runner, worker) with these options, tool calls answered by <paramref name="tool"/>.</summary>
-    public ServiceProvider Services(Func<HttpRequestMessage, Task<HttpResponseMessage>> tool, TaskOptions options)
+    public ServiceProvider Services(Func<HttpRequestMessage, Task<HttpResponseMessage>> tool, TaskOptions options,
+        UnstorableWriteInterceptor? refuse = null)
     {
         var services = new ServiceCollection();
-        services.AddDbContext<TasksDbContext>(o => o.UseNpgsql(ConnectionString));
+        services.AddDbContext<TasksDbContext>(o =>
+        {
+            o.UseNpgsql(ConnectionString);
+            if (refuse is not null)
+            {
+                o.AddInterceptors(refuse);
+            }
+        });
         services.AddMetrics();
         services.AddLogging();
         services.AddSingleton(options);
@@ -106,4 +114,28 @@ public sealed class EngineFixture : IAsyncLifetime
 public sealed class EngineCollection : ICollectionFixture<EngineFixture>
 {
     public const string Name = "Engine";
+}
+
+/// <summary>
+/// Makes Postgres refuse a write the way it refuses U+0000 in jsonb (22P05): commands whose text contains
+/// <see cref="Marker"/> fail, every time, as such a write would.
+/// </summary>
+public sealed class UnstorableWriteInterceptor(string marker) : Microsoft.EntityFrameworkCore.Diagnostics.DbCommandInterceptor
+{
+    public string Marker => marker;
+
+    public int Refused { get; private set; }
+
+    public override ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int>> NonQueryExecutingAsync(
+        System.Data.Common.DbCommand command, Microsoft.EntityFrameworkCore.Diagnostics.CommandEventData eventData,
+        Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        if (command.CommandText.Contains(marker))
+        {
+            Refused++;
+            throw new Npgsql.PostgresException("unsupported Unicode escape sequence", "ERROR", "ERROR", "22P05");
+        }
+
+        return base.NonQueryExecutingAsync(command, eventData, result, cancellationToken);
+    }
 }

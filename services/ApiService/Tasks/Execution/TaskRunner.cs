@@ -89,7 +89,15 @@ public sealed class TaskRunner(
             // Writing the same change again would fail the same way: end the task now, once, saying why.
             logger.LogError(ex, "A state change of task {TaskId} cannot be stored; the task is failed", taskId);
             journal.DiscardDeferred();
-            await AbortAsync(journal, new ConcurrentDictionary<string, StepState>(), $"A state change could not be stored ({UnstorableWrite.Describe(postgres!)}).");
+            var reason = $"A state change could not be stored ({UnstorableWrite.Describe(postgres!)}).";
+            try
+            {
+                await AbortAsync(journal, new ConcurrentDictionary<string, StepState>(), reason);
+            }
+            catch (Exception again) when (UnstorableWrite.Is(again, out _))
+            {
+                await ForceFailAsync(taskId, reason);
+            }
         }
         catch (LeaseLostException)
         {
@@ -238,6 +246,24 @@ public sealed class TaskRunner(
                 await db.Steps.Where(s => s.TaskId == id && s.Status == StepStatuses.Pending).ExecuteUpdateAsync(s => s
                     .SetProperty(x => x.Status, StepStatuses.Skipped).SetProperty(x => x.FinishedAt, now));
             });
+    }
+
+    /// <summary>
+    /// The last resort when even the failure cannot be journaled (something every write of the task carries is refused):
+    /// the task row alone is marked failed, without its event, so it is not run again.
+    /// </summary>
+    private async Task ForceFailAsync(Guid taskId, string reason)
+    {
+        logger.LogError("Task {TaskId} is failed without its terminal event: {Reason}", taskId, reason);
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TasksDbContext>();
+        await db.Tasks.Where(t => t.Id == taskId && t.LeaseOwner == options.ReplicaId).ExecuteUpdateAsync(s => s
+            .SetProperty(t => t.Status, TaskStatuses.Failed)
+            .SetProperty(t => t.Error, reason)
+            .SetProperty(t => t.FinishedAt, clock.GetUtcNow())
+            .SetProperty(t => t.LeaseOwner, (string?)null));
+        metrics.TaskFinished(TaskStatuses.Failed);
+        signals.Finished(taskId);
     }
 
     /// <summary>The task's last write, its outcome decided with the cancel flag as the database holds it at that moment.</summary>

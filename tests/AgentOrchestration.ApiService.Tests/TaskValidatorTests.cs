@@ -33,7 +33,7 @@ public sealed class TaskValidatorTests
 
         Assert.Empty(result.Errors);
         Assert.Equal(["a", "b"], result.Task!.Steps.Select(s => s.Id));
-        Assert.Equal(3, result.Task.Step("b").Retry.MaxAttempts);
+        Assert.Equal(3, result.Task.Step("b").Retry!.MaxAttempts);
         Assert.Equal(60000, result.Task.TimeoutMs);
     }
 

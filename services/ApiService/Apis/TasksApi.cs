@@ -61,7 +61,7 @@ public static class TasksApi
         }
 
         var (respondAsync, wait) = PreferHeader.Parse(prefer, options.DefaultWait, options.MaxWait);
-        var submitted = await submission.SubmitAsync(request, idempotencyKey, context.User.ToCaller(), cancellationToken);
+        var submitted = await submission.SubmitAsync(request, idempotencyKey, IdempotencyScope(context.User), context.User.ToCaller(), cancellationToken);
         if (submitted.Problem is not null)
         {
             if (submitted.Problem is IStatusCodeHttpResult { StatusCode: StatusCodes.Status429TooManyRequests })
@@ -73,18 +73,20 @@ public static class TasksApi
         }
 
         var id = submitted.TaskId;
-        var finished = signals.WhenFinished(id);
-        if (!submitted.Replayed)
+        // Disposed however this ends (finished, budget spent, client gone): a wait never outlives its request.
+        using (var waiter = signals.WaitForFinish(id))
         {
-            worker.StartAccepted(id);
+            if (!submitted.Replayed)
+            {
+                await worker.StartAcceptedAsync(id, submitted.AgentId);
+            }
+
+            if (!respondAsync)
+            {
+                await WaitAsync(id, waiter.Finished, db, wait, cancellationToken);
+            }
         }
 
-        if (!respondAsync)
-        {
-            await WaitAsync(id, finished, db, wait, cancellationToken);
-        }
-
-        signals.Forget(id);
         var task = await db.Tasks.AsNoTracking().Include(t => t.Steps).FirstAsync(t => t.Id == id, CancellationToken.None);
         response.Headers.Location = $"/tasks/{id}";
         // respond-async promises a 202 at once, even when the task was quick enough to finish before this answer.
@@ -92,6 +94,15 @@ public static class TasksApi
             ? TypedResults.Ok(TaskView.From(task))
             : TypedResults.Json(TaskView.From(task), statusCode: StatusCodes.Status202Accepted);
     }
+
+    /// <summary>
+    /// Idempotency keys belong to the caller: an agent (by id, across key rotations) or the key that sent them, so
+    /// two callers that happen to pick the same key each get their own task.
+    /// </summary>
+    public static string IdempotencyScope(ClaimsPrincipal user) =>
+        user.ToCaller() is { IsAgent: true, AgentId: { } agentId } ? $"agent:{agentId}"
+        : user.FindFirstValue(CallerClaims.KeyId) is { } keyId ? $"key:{keyId}"
+        : "internal";
 
     /// <summary>An agent key sees only its own tasks; another agent's task is "not found" so its id reveals nothing.</summary>
     public static async Task<Results<Ok<TaskView>, ProblemHttpResult>> GetTask(

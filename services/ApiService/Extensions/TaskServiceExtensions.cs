@@ -4,7 +4,6 @@ using AgentOrchestration.ApiService.Tasks.Execution;
 using AgentOrchestration.ApiService.Tasks.Submission;
 using AgentOrchestration.ServiceCommon;
 using AgentOrchestration.ServiceCommon.Security;
-using Microsoft.Extensions.Http.Resilience;
 
 namespace AgentOrchestration.ApiService.Extensions;
 
@@ -27,17 +26,23 @@ public static class TaskServiceExtensions
         builder.Services.AddHostedService<EventOutboxRelay>();
         builder.Services.AddHostedService<TaskCancelListener>();
         builder.Services.AddHostedService<QueueDepthSampler>();
+        builder.Services.AddHostedService<AgentDeletionListener>();
 
         builder.Services.AddScoped<TaskSubmission>();
+        builder.Services.AddSingleton<ToolSchemaCache>();
         builder.Services.AddHttpClient<ToolCatalog>(http => http.BaseAddress = new("http://tools")).AddInternalCredential();
-        builder.Services.AddHttpClient<ToolInvocationClient>(http => http.BaseAddress = new("http://tools")).AddInternalCredential();
-        // A tool may legitimately run for minutes (sleep, a slow HTTP tool): the step's own timeout governs,
-        // not the standard handler's 10-second attempt timeout.
-        builder.Services.Configure<HttpStandardResilienceOptions>($"{nameof(ToolInvocationClient)}-standard", resilience =>
-        {
-            resilience.AttemptTimeout.Timeout = TimeSpan.FromMinutes(10);
-            resilience.TotalRequestTimeout.Timeout = TimeSpan.FromMinutes(10);
-            resilience.CircuitBreaker.SamplingDuration = TimeSpan.FromMinutes(20);
-        });
+        // A tool may legitimately run for minutes (an LLM call, a build): a step's only time limits are its own
+        // timeoutMs (default Tasks:DefaultStepTimeoutMs) and the task's deadline. The standard resilience handler's
+        // 10-second attempt timeout cut every longer step (and its exception crashed the run, which re-ran the step
+        // forever), and its retries would repeat a call the step's retry policy already governs: none on this client.
+#pragma warning disable EXTEXP0001 // experimental in 10.x, and the documented way to undo ConfigureHttpClientDefaults' handler
+        builder.Services.AddHttpClient<ToolInvocationClient>(http =>
+            {
+                http.BaseAddress = new("http://tools");
+                http.Timeout = Timeout.InfiniteTimeSpan;
+            })
+            .RemoveAllResilienceHandlers()
+            .AddInternalCredential();
+#pragma warning restore EXTEXP0001
     }
 }

@@ -28,12 +28,15 @@ public sealed class TasksDbContext(DbContextOptions<TasksDbContext> options) : D
             task.Property(t => t.FinishedAt).HasColumnName("finished_at");
             task.Property(t => t.DeadlineAt).HasColumnName("deadline_at");
             task.Property(t => t.TraceParent).HasColumnName("trace_parent").HasMaxLength(64);
+            task.Property(t => t.IdempotencyScope).HasColumnName("idempotency_scope").HasMaxLength(80);
             task.Property(t => t.IdempotencyKey).HasColumnName("idempotency_key").HasMaxLength(255);
-            task.HasIndex(t => t.IdempotencyKey).IsUnique();
+            // One caller's key never collides with another's (tasks from before scoping have no scope and keep their keys).
+            task.HasIndex(t => new { t.IdempotencyScope, t.IdempotencyKey }).IsUnique();
             task.Property(t => t.RequestHash).HasColumnName("request_hash").HasMaxLength(64);
             task.Property(t => t.LeaseOwner).HasColumnName("lease_owner").HasMaxLength(128);
             task.Property(t => t.LeaseExpiresAt).HasColumnName("lease_expires_at");
             task.Property(t => t.CancelRequested).HasColumnName("cancel_requested");
+            task.Property(t => t.Takeovers).HasColumnName("takeovers");
             task.Property(t => t.LastSeq).HasColumnName("last_seq");
             // Workers look for unfinished tasks whose lease has lapsed; listing filters by agent and status.
             task.HasIndex(t => new { t.Status, t.LeaseExpiresAt });

@@ -141,6 +141,11 @@ namespace AgentOrchestration.ApiService.Infrastructure.Migrations
                         .HasColumnType("character varying(255)")
                         .HasColumnName("idempotency_key");
 
+                    b.Property<string>("IdempotencyScope")
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("idempotency_scope");
+
                     b.Property<int>("LastSeq")
                         .HasColumnType("integer")
                         .HasColumnName("last_seq");
@@ -173,6 +178,10 @@ namespace AgentOrchestration.ApiService.Infrastructure.Migrations
                         .HasColumnType("character varying(16)")
                         .HasColumnName("status");
 
+                    b.Property<int>("Takeovers")
+                        .HasColumnType("integer")
+                        .HasColumnName("takeovers");
+
                     b.Property<string>("TraceParent")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
@@ -182,10 +191,10 @@ namespace AgentOrchestration.ApiService.Infrastructure.Migrations
 
                     b.HasIndex("CreatedAt");
 
-                    b.HasIndex("IdempotencyKey")
-                        .IsUnique();
-
                     b.HasIndex("AgentName", "CreatedAt");
+
+                    b.HasIndex("IdempotencyScope", "IdempotencyKey")
+                        .IsUnique();
 
                     b.HasIndex("Status", "LeaseExpiresAt");
 

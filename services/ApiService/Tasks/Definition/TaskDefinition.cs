@@ -2,6 +2,7 @@ using System.Text.Json;
 
 namespace AgentOrchestration.ApiService.Tasks.Definition;
 
+/// <summary>A step's explicit retry policy. Without one, only failures the ToolService calls safe to repeat are retried.</summary>
 public sealed record RetryPolicy(int MaxAttempts = 1, int BackoffMs = 200);
 
 public sealed record StepDefinition(
@@ -10,7 +11,7 @@ public sealed record StepDefinition(
     JsonElement Arguments,
     IReadOnlyList<string> DependsOn,
     int? TimeoutMs,
-    RetryPolicy Retry,
+    RetryPolicy? Retry,
     bool ContinueOnError);
 
 /// <summary>A validated task: the long form, with the short form already turned into one step named "main".</summary>

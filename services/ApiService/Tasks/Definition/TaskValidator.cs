@@ -32,6 +32,13 @@ public sealed class TaskValidator(int maxSteps, int maxParallelSteps)
             }
         }
 
+        // The gateway's body guard refuses these first; the engine stores every string it accepts, so it checks too.
+        if (StorableJson.FindUnstorable(request) is { } unstorable)
+        {
+            Add(unstorable, StorableJson.Rule);
+            return Fail(errors);
+        }
+
         CheckSchema(request, Add);
         if (request.ValueKind == JsonValueKind.Object)
         {
@@ -73,6 +80,12 @@ public sealed class TaskValidator(int maxSteps, int maxParallelSteps)
         var index = new Dictionary<string, int>();
         for (var i = 0; i < task.Steps.Count; i++)
         {
+            // The schema's pattern ends in $, which .NET (unlike JSON Schema's ECMA-262) lets match before a final newline.
+            if (task.Steps[i].Id.EndsWith('\n'))
+            {
+                add($"/steps/{i}/id", "A step id may only contain letters, digits, '_' and '-'.");
+            }
+
             if (!index.TryAdd(task.Steps[i].Id, i))
             {
                 add($"/steps/{i}/id", $"The step id '{task.Steps[i].Id}' is used more than once.");
@@ -147,12 +160,12 @@ public sealed class TaskValidator(int maxSteps, int maxParallelSteps)
     {
         var agent = request.GetProperty("agent").GetString()!;
         JsonElement? Optional(string name) => request.TryGetProperty(name, out var value) ? value.Clone() : null;
-        var timeout = request.TryGetProperty("timeoutMs", out var t) ? t.GetInt32() : (int?)null;
+        var timeout = request.TryGetProperty("timeoutMs", out var t) ? Integer(t) : (int?)null;
 
         if (request.TryGetProperty("tool", out var tool))
         {
             var arguments = Optional("arguments") ?? JsonDocument.Parse("{}").RootElement;
-            var step = new StepDefinition(TaskDefinition.ShortFormStepId, tool.GetString()!, arguments, [], null, new RetryPolicy(), false);
+            var step = new StepDefinition(TaskDefinition.ShortFormStepId, tool.GetString()!, arguments, [], null, null, false);
             return new TaskDefinition(agent, Optional("input"), [step], Optional("output"), timeout);
         }
 
@@ -161,13 +174,20 @@ public sealed class TaskValidator(int maxSteps, int maxParallelSteps)
             s.GetProperty("tool").GetString()!,
             s.TryGetProperty("arguments", out var args) ? args.Clone() : JsonDocument.Parse("{}").RootElement,
             s.TryGetProperty("dependsOn", out var deps) ? deps.EnumerateArray().Select(d => d.GetString()!).ToList() : [],
-            s.TryGetProperty("timeoutMs", out var st) ? st.GetInt32() : null,
+            s.TryGetProperty("timeoutMs", out var st) ? Integer(st) : null,
             s.TryGetProperty("retry", out var r)
-                ? new RetryPolicy(r.TryGetProperty("maxAttempts", out var m) ? m.GetInt32() : 1, r.TryGetProperty("backoffMs", out var b) ? b.GetInt32() : 200)
-                : new RetryPolicy(),
+                ? new RetryPolicy(r.TryGetProperty("maxAttempts", out var m) ? Integer(m) : 1, r.TryGetProperty("backoffMs", out var b) ? Integer(b) : 200)
+                : null,
             s.TryGetProperty("continueOnError", out var c) && c.GetBoolean())).ToList();
         return new TaskDefinition(agent, Optional("input"), steps, Optional("output"), timeout);
     }
+
+    /// <summary>
+    /// A number the schema accepted as an integer: JSON Schema counts 1000.0 and 1e3 as integers, so they are read as
+    /// such (the schema's minimum and maximum have already bounded them).
+    /// </summary>
+    private static int Integer(JsonElement number) =>
+        number.TryGetInt32(out var value) ? value : checked((int)number.GetDouble());
 
     private static TaskValidation Fail(Dictionary<string, List<string>> errors) =>
         new(null, errors.ToDictionary(e => e.Key.Length == 0 ? "/" : e.Key, e => e.Value.ToArray()));

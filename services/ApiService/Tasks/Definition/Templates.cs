@@ -75,31 +75,50 @@ public static partial class Templates
         };
     }
 
-    /// <summary>Replaces every template in the value using the context; a path that leads nowhere is null.</summary>
-    public static JsonNode? Resolve(JsonElement value, JsonElement context) => value.ValueKind switch
+    /// <summary>
+    /// Replaces every template in the value using the context; a path that leads nowhere is null. Templates can multiply
+    /// an output (one 200 KB output referenced 25 times), so resolution stops with <see cref="TemplateTooLargeException"/>
+    /// once what it produced passes <paramref name="maxChars"/>, before the result is ever built in full.
+    /// </summary>
+    public static JsonNode? Resolve(JsonElement value, JsonElement context, int maxChars = int.MaxValue) =>
+        Resolve(value, context, new Budget(maxChars));
+
+    private static JsonNode? Resolve(JsonElement value, JsonElement context, Budget budget) => value.ValueKind switch
     {
-        JsonValueKind.String => ResolveString(value.GetString()!, context),
+        JsonValueKind.String => ResolveString(value.GetString()!, context, budget),
         JsonValueKind.Object => new JsonObject(value.EnumerateObject()
-            .Select(p => KeyValuePair.Create(p.Name, Resolve(p.Value, context)))),
-        JsonValueKind.Array => new JsonArray(value.EnumerateArray().Select(item => Resolve(item, context)).ToArray()),
-        _ => JsonNode.Parse(value.GetRawText()),
+            .Select(p => KeyValuePair.Create(budget.Take(p.Name), Resolve(p.Value, context, budget)))),
+        JsonValueKind.Array => new JsonArray(value.EnumerateArray().Select(item => Resolve(item, context, budget)).ToArray()),
+        _ => JsonNode.Parse(budget.Take(value.GetRawText())),
     };
 
-    private static JsonNode? ResolveString(string text, JsonElement context)
+    private static JsonNode? ResolveString(string text, JsonElement context, Budget budget)
     {
         var whole = WholeTemplatePattern().Match(text);
         if (whole.Success)
         {
-            return Lookup(context, whole.Groups[1].Value) is { } found ? JsonNode.Parse(found.GetRawText()) : null;
+            return Lookup(context, whole.Groups[1].Value) is { } found ? JsonNode.Parse(budget.Take(found.GetRawText())) : null;
         }
 
-        return JsonValue.Create(TemplatePattern().Replace(text, match =>
-            Lookup(context, match.Groups[1].Value) switch
+        return JsonValue.Create(TemplatePattern().Replace(budget.Take(text), match =>
+            budget.Take(Lookup(context, match.Groups[1].Value) switch
             {
                 null => "",
                 { ValueKind: JsonValueKind.String } s => s.GetString()!,
                 { } other => other.GetRawText(),
-            }));
+            })));
+    }
+
+    /// <summary>Counts the characters resolution produces (never fewer than the UTF-8 bytes they become).</summary>
+    private sealed class Budget(int maxChars)
+    {
+        private long _used;
+
+        public string Take(string text)
+        {
+            _used += text.Length;
+            return _used > maxChars ? throw new TemplateTooLargeException(maxChars) : text;
+        }
     }
 
     /// <summary>Walks a dotted path through objects (by name) and arrays (by index).</summary>
@@ -126,4 +145,10 @@ public static partial class Templates
     }
 
     private static string Escape(string name) => name.Replace("~", "~0").Replace("/", "~1");
+}
+
+/// <summary>Resolved templates grew past the limit.</summary>
+public sealed class TemplateTooLargeException(int limit) : Exception($"Resolving the templates produced more than {limit} characters.")
+{
+    public int Limit => limit;
 }

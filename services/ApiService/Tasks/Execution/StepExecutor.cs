@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
+using System.Data.Common;
 using System.Diagnostics;
 using System.Text.Json;
 using AgentOrchestration.ApiService.Tasks.Definition;
 using AgentOrchestration.ApiService.Tasks.Model;
+using AgentOrchestration.ServiceCommon;
 using AgentOrchestration.ServiceCommon.Contracts;
 using Microsoft.EntityFrameworkCore;
 
@@ -10,12 +12,13 @@ namespace AgentOrchestration.ApiService.Tasks.Execution;
 
 /// <summary>
 /// Runs one step: resolves its templates, calls the tool through the ToolService within the step's timeout, and
-/// retries a failed attempt after the step's backoff (doubling each time) until its attempts are used up.
-/// Every transition is journaled with its event.
+/// retries a failed attempt after the step's backoff (doubling each time) while its attempts last and a repeat is
+/// allowed (<see cref="Repeat"/>). Every transition is journaled with its event. Whatever goes wrong inside a step
+/// fails that step, once, with a clear error: it never crashes the task's run (which would run the step again).
 /// </summary>
-public sealed class StepExecutor(ToolInvocationClient tools, TaskMetrics metrics, TimeProvider clock, ILogger<StepExecutor> logger)
+public sealed class StepExecutor(ToolInvocationClient tools, TaskMetrics metrics, TaskOptions options, TimeProvider clock, ILogger<StepExecutor> logger)
 {
-    public async Task RunAsync(TaskDefinition definition, StepDefinition step, string agent, TaskJournal journal,
+    public async Task RunAsync(TaskDefinition definition, StepDefinition step, Guid agentId, TaskJournal journal,
         ConcurrentDictionary<string, StepState> states, CancellationToken cancellationToken, CancellationToken stopping)
     {
         var state = states[step.Id];
@@ -25,38 +28,50 @@ public sealed class StepExecutor(ToolInvocationClient tools, TaskMetrics metrics
         activity?.SetTag("tool.name", step.Tool);
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["TaskId"] = journal.TaskId, ["StepId"] = step.Id });
 
-        var arguments = JsonSerializer.SerializeToElement(Templates.Resolve(step.Arguments, StepState.Context(definition.Input, states)));
+        var stopwatch = Stopwatch.StartNew();
+        var (arguments, refused) = ResolveArguments(definition, step, states);
         var attempts = state.Attempts + 1;
         await journal.WriteAsync(
             (db, now) => Update(db, journal.TaskId, step.Id, s => s
                 .SetProperty(x => x.Status, StepStatuses.Running)
                 .SetProperty(x => x.Attempts, attempts)
                 .SetProperty(x => x.StartedAt, now)
-                .SetProperty(x => x.Input, JsonDocument.Parse(arguments.GetRawText()))),
+                .SetProperty(x => x.Input, arguments is { } a ? JsonDocument.Parse(a.GetRawText()) : null)),
             new PendingEvent(EventTypes.StepStarted, "info", $"Step '{step.Id}' started: {step.Tool}.", step.Id,
                 new { tool = step.Tool, attempt = attempts, input = arguments }));
         state.Status = StepStatuses.Running;
         state.Attempts = attempts;
+        if (refused is not null)
+        {
+            await FinishAsync(journal, step, state, StepStatuses.Failed, null, refused, stopwatch);
+            return;
+        }
 
-        var stopwatch = Stopwatch.StartNew();
+        var (maxAttempts, backoffMs) = step.Retry is { } retry ? (retry.MaxAttempts, retry.BackoffMs) : (options.DefaultMaxAttempts, options.DefaultBackoffMs);
         try
         {
             while (true)
             {
-                var attempt = await AttemptAsync(step, agent, arguments, line => ReportAsync(journal, step, line), cancellationToken);
+                var attempt = await AttemptAsync(step, agentId, arguments!.Value, line => ReportAsync(journal, step, line), cancellationToken);
+                if (attempt.Succeeded && UnstorableOutput(attempt.Output) is { } unstorable)
+                {
+                    attempt = StepAttempt.Failed(unstorable, Repeat.Never);
+                }
+
                 if (attempt.Succeeded)
                 {
                     await FinishAsync(journal, step, state, StepStatuses.Succeeded, attempt.Output, null, stopwatch);
                     return;
                 }
 
-                if (state.Attempts >= step.Retry.MaxAttempts || !attempt.Retryable)
+                var mayRepeat = attempt.Repeat == Repeat.Safe || (attempt.Repeat == Repeat.IfStepAsks && step.Retry is not null);
+                if (state.Attempts >= maxAttempts || !mayRepeat)
                 {
                     await FinishAsync(journal, step, state, StepStatuses.Failed, null, attempt.Error, stopwatch);
                     return;
                 }
 
-                var backoff = TimeSpan.FromMilliseconds(step.Retry.BackoffMs * Math.Pow(2, state.Attempts - 1));
+                var backoff = TimeSpan.FromMilliseconds(backoffMs * Math.Pow(2, state.Attempts - 1));
                 var next = state.Attempts + 1;
                 await journal.WriteAsync(
                     (db, _) => Update(db, journal.TaskId, step.Id, s => s.SetProperty(x => x.Attempts, next).SetProperty(x => x.Error, attempt.Error)),
@@ -72,26 +87,81 @@ public sealed class StepExecutor(ToolInvocationClient tools, TaskMetrics metrics
         }
     }
 
-    /// <summary>A tool's progress or log message during the call becomes a step.progress event of the task.</summary>
-    private static Task ReportAsync(TaskJournal journal, StepDefinition step, InvocationLine line) =>
-        StepUpdateEvents.From(step.Id, line) is { } update ? journal.WriteAsync((_, _) => Task.CompletedTask, update) : Task.CompletedTask;
-
-    private async Task<StepAttempt> AttemptAsync(StepDefinition step, string agent, JsonElement arguments,
-        Func<InvocationLine, Task> onUpdate, CancellationToken cancellationToken)
+    /// <summary>The step's arguments with templates resolved, or why they cannot be sent (too large, unstorable).</summary>
+    private (JsonElement? Arguments, string? Refused) ResolveArguments(TaskDefinition definition, StepDefinition step, IReadOnlyDictionary<string, StepState> states)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        if (step.TimeoutMs is { } ms)
-        {
-            timeout.CancelAfter(ms);
-        }
-
+        var limit = options.MaxStepInputBytes;
+        var tooLarge = $"The step's arguments are larger than {limit} bytes once their templates are resolved (Tasks:MaxStepInputBytes).";
         try
         {
-            return await tools.InvokeAsync(step.Tool, agent, arguments, onUpdate, timeout.Token);
+            var resolved = Templates.Resolve(step.Arguments, StepState.Context(definition.Input, states), limit);
+            var bytes = JsonSerializer.SerializeToUtf8Bytes(resolved);
+            if (bytes.Length > limit)
+            {
+                return (null, tooLarge);
+            }
+
+            var arguments = JsonDocument.Parse(bytes).RootElement;
+            return StorableJson.FindUnstorable(arguments) is { } pointer
+                ? (null, $"The step's argument at '{pointer}' cannot be stored: {StorableJson.Rule}")
+                : (arguments, null);
+        }
+        catch (TemplateTooLargeException)
+        {
+            return (null, tooLarge);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or JsonException or ArgumentException)
+        {
+            logger.LogWarning(ex, "Resolving the arguments of step {StepId} failed", step.Id);
+            return (null, StorableJson.Clean($"The step's arguments could not be resolved: {ex.Message}"));
+        }
+    }
+
+    /// <summary>The ToolService refuses outputs Postgres cannot hold; this is the engine's own check, so a write never loops on one.</summary>
+    private static string? UnstorableOutput(JsonElement? output) =>
+        output is { } o && StorableJson.FindUnstorable(o) is { } pointer
+            ? $"The tool's output cannot be stored: the value at '{pointer}' breaks the rule. {StorableJson.Rule}"
+            : null;
+
+    /// <summary>A tool's progress or log message during the call becomes a step.progress event of the task.</summary>
+    private async Task ReportAsync(TaskJournal journal, StepDefinition step, InvocationLine line)
+    {
+        if (StepUpdateEvents.From(step.Id, line) is not { } update)
+        {
+            return;
+        }
+
+        if (!StorableJson.IsStorable(update.Message)
+            || (update.Data is not null && StorableJson.FindUnstorable(JsonSerializer.SerializeToElement(update.Data, JsonSerializerOptions.Web)) is not null))
+        {
+            logger.LogWarning("Step {StepId} reported progress that cannot be stored; it is dropped", step.Id);
+            return;
+        }
+
+        await journal.WriteAsync((_, _) => Task.CompletedTask, update);
+    }
+
+    private async Task<StepAttempt> AttemptAsync(StepDefinition step, Guid agentId, JsonElement arguments,
+        Func<InvocationLine, Task> onUpdate, CancellationToken cancellationToken)
+    {
+        var timeoutMs = step.TimeoutMs ?? options.DefaultStepTimeoutMs;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(timeoutMs);
+        try
+        {
+            return await tools.InvokeAsync(step.Tool, agentId, arguments, onUpdate, timeout.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return new StepAttempt(false, null, $"The step did not finish within its timeout of {step.TimeoutMs} ms.", Retryable: true);
+            // The call may have reached the tool: repeat it only if the step asks for retries.
+            return StepAttempt.Failed($"The step did not finish within its timeout of {timeoutMs} ms.", Repeat.IfStepAsks);
+        }
+        catch (Exception ex) when (ex is not (OperationCanceledException or LeaseLostException or DbException or DbUpdateException))
+        {
+            // An answer this engine could not read, or a bug: fail the step once, clearly, instead of crashing the run.
+            // Database failures go on up: a passing outage resumes the task, an unstorable write ends it (TaskRunner).
+            logger.LogError(ex, "Step {StepId} failed unexpectedly", step.Id);
+            return StepAttempt.Failed($"The step failed unexpectedly: {ex.GetType().Name}: {ex.Message}", Repeat.Never);
         }
     }
 

@@ -39,13 +39,16 @@ public sealed class StepState(string status, int attempts, JsonElement? output)
         return JsonSerializer.SerializeToElement(context);
     }
 
-    /// <summary>The task's result: its output template resolved, or every step's output by id.</summary>
-    public static JsonElement Result(TaskDefinition definition, IReadOnlyDictionary<string, StepState> steps)
+    /// <summary>
+    /// The task's result: its output template resolved (at most <paramref name="maxChars"/>, see
+    /// <see cref="Templates.Resolve(JsonElement, JsonElement, int)"/>), or every step's output by id.
+    /// </summary>
+    public static JsonElement Result(TaskDefinition definition, IReadOnlyDictionary<string, StepState> steps, int maxChars = int.MaxValue)
     {
         var context = Context(definition.Input, steps);
         if (definition.Output is { } output)
         {
-            return JsonSerializer.SerializeToElement(Templates.Resolve(output, context));
+            return JsonSerializer.SerializeToElement(Templates.Resolve(output, context, maxChars));
         }
 
         var all = new JsonObject();

@@ -43,17 +43,45 @@ public sealed class TaskJournal(Guid taskId, string agentName, string? traceId, 
     public Task FlushAsync() => WriteAsync((_, _) => Task.CompletedTask);
 
     /// <summary>
+    /// Forgets the deferred changes: after a write failed for a reason no repeat heals (<see cref="UnstorableWrite"/>),
+    /// they would only fail again; the runner then ends the task with a write of its own.
+    /// </summary>
+    public void DiscardDeferred()
+    {
+        _gate.Wait();
+        try
+        {
+            _deferred.Clear();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
     /// Applies the deferred changes and this one, and writes all their events, atomically; throws
     /// <see cref="LeaseLostException"/> if fenced off.
     /// </summary>
-    public async Task WriteAsync(Func<TasksDbContext, DateTimeOffset, Task> change, params PendingEvent[] events)
+    public Task WriteAsync(Func<TasksDbContext, DateTimeOffset, Task> change, params PendingEvent[] events) =>
+        CommitAsync(new JournalWrite(change, events), null);
+
+    /// <summary>
+    /// The task's last write: <paramref name="decide"/> is given the task's cancel flag as read under the row lock
+    /// this transaction holds, so a cancel and the task's end are decided once, in the database: a cancel that
+    /// committed first makes the end "cancelled"; one that comes later finds the task finished (409).
+    /// </summary>
+    public Task WriteFinalAsync(Func<bool, JournalWrite> decide) => CommitAsync(new JournalWrite((_, _) => Task.CompletedTask, []), decide);
+
+    private async Task CommitAsync(JournalWrite write, Func<bool, JournalWrite>? decide)
     {
         await _gate.WaitAsync();
         try
         {
-            List<JournalWrite> writes = [.. _deferred, new(change, events)];
-            var all = writes.SelectMany(w => w.Events).ToList();
-            if (all.Count == 0)
+            List<JournalWrite> writes = [.. _deferred, write];
+            // The final write always has exactly one event, decided below.
+            var count = writes.Sum(w => w.Events.Length) + (decide is null ? 0 : 1);
+            if (count == 0)
             {
                 return;
             }
@@ -63,25 +91,30 @@ public sealed class TaskJournal(Guid taskId, string agentName, string? traceId, 
             // The whole write commits or rolls back as one: a savepoint around the event INSERT would cost two round trips.
             db.Database.AutoSavepointsEnabled = false;
             var now = clock.GetUtcNow();
-            var nextSeq = LastSeq + all.Count;
+            var nextSeq = LastSeq + count;
             await using var transaction = await db.Database.BeginTransactionAsync();
-            var owned = await db.Tasks
-                .Where(t => t.Id == taskId && t.LeaseOwner == options.ReplicaId && t.LastSeq == LastSeq)
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(t => t.LastSeq, nextSeq)
-                    .SetProperty(t => t.LeaseExpiresAt, now + options.LeaseDuration));
-            if (owned == 0)
+            var fence = await db.Database.SqlQuery<bool>($"""
+                UPDATE tasks SET last_seq = {nextSeq}, lease_expires_at = {now + options.LeaseDuration}
+                WHERE id = {taskId} AND lease_owner = {options.ReplicaId} AND last_seq = {LastSeq}
+                RETURNING cancel_requested AS "Value"
+                """).ToListAsync();
+            if (fence.Count == 0)
             {
                 throw new LeaseLostException(taskId);
             }
 
-            foreach (var write in writes)
+            if (decide is not null)
             {
-                await write.Change(db, now);
+                writes.Add(decide(fence[0]));
+            }
+
+            foreach (var w in writes)
+            {
+                await w.Change(db, now);
             }
 
             var seq = LastSeq;
-            foreach (var e in all)
+            foreach (var e in writes.SelectMany(w => w.Events))
             {
                 db.Events.Add(new ExecutionEventRecord
                 {
@@ -127,4 +160,4 @@ public sealed class TaskJournal(Guid taskId, string agentName, string? traceId, 
 }
 
 /// <summary>One change of a task's state and the events that report it.</summary>
-internal sealed record JournalWrite(Func<TasksDbContext, DateTimeOffset, Task> Change, PendingEvent[] Events);
+public sealed record JournalWrite(Func<TasksDbContext, DateTimeOffset, Task> Change, PendingEvent[] Events);

@@ -11,6 +11,36 @@ public sealed class TaskOptions
     /// <summary>Tasks one replica executes at the same time.</summary>
     public int MaxConcurrentTasks { get; set; } = 64;
 
+    /// <summary>
+    /// Of those, how many one agent may hold, so another agent's task still starts at once (default: half the slots).
+    /// </summary>
+    public int? MaxRunningPerAgentPerReplica { get; set; }
+
+    public int AgentShare => Math.Clamp(MaxRunningPerAgentPerReplica ?? MaxConcurrentTasks / 2, 1, MaxConcurrentTasks);
+
+    /// <summary>
+    /// A step's time limit when it sets no <c>timeoutMs</c> (10 minutes): real tools (an LLM call, a build) take minutes.
+    /// A step's only limits are this (or its own timeoutMs) and the task's deadline.
+    /// </summary>
+    public int DefaultStepTimeoutMs { get; set; } = 600_000;
+
+    /// <summary>The most a step's resolved arguments may weigh (JSON, UTF-8): templates can multiply an output.</summary>
+    public int MaxStepInputBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// Attempts of a step that sets no <c>retry</c>, for failures the ToolService says are safe to repeat
+    /// (the request never reached the tool, or the tool is idempotent).
+    /// </summary>
+    public int DefaultMaxAttempts { get; set; } = 3;
+
+    public int DefaultBackoffMs { get; set; } = 200;
+
+    /// <summary>
+    /// How often a task may be taken over after its runner vanished (a replica died or its run crashed) before it is
+    /// failed instead of run again: a task that crashes every runner must not loop forever.
+    /// </summary>
+    public int MaxTakeovers { get; set; } = 5;
+
     /// <summary>How long a replica's claim on a task lasts without renewal; a dead replica's tasks move on after this.</summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(10);
 

@@ -13,6 +13,8 @@ namespace AgentOrchestration.ApiService.Tasks.Execution;
 /// Executes one task this replica holds the lease on: steps whose dependencies are done run in parallel; a failed
 /// step (after its retries) fails the task and skips what has not started, unless it may continue on error; the
 /// deadline and cancellation stop running steps. A task resumed after a replica died skips steps that succeeded.
+/// A task that keeps losing its runner (<see cref="TaskOptions.MaxTakeovers"/>) or whose state cannot be stored is
+/// failed once with a clear error instead of being run again.
 /// </summary>
 public sealed class TaskRunner(
     IServiceScopeFactory scopes,
@@ -44,7 +46,8 @@ public sealed class TaskRunner(
         using var cancel = new CancellationTokenSource();
         using var deadline = new CancellationTokenSource();
         using var leaseLost = new CancellationTokenSource();
-        using var all = CancellationTokenSource.CreateLinkedTokenSource(stopping, cancel.Token, deadline.Token, leaseLost.Token);
+        using var aborted = new CancellationTokenSource();
+        using var all = CancellationTokenSource.CreateLinkedTokenSource(stopping, cancel.Token, deadline.Token, leaseLost.Token, aborted.Token);
         if (task.DeadlineAt is { } at)
         {
             deadline.CancelAfter(at - clock.GetUtcNow() is { TotalMilliseconds: > 0 } left ? left : TimeSpan.Zero);
@@ -71,8 +74,30 @@ public sealed class TaskRunner(
                         Data: new { steps = definition.Steps.Count }));
             }
 
-            var failure = await RunStepsAsync(definition, task.AgentName, journal, states, all.Token, stopping);
+            if (task.Takeovers > options.MaxTakeovers)
+            {
+                await AbortAsync(journal, states, $"The task lost its runner {task.Takeovers} times (a replica stopped or its run crashed " +
+                    "while it ran); it is failed rather than run again.");
+                return;
+            }
+
+            var failure = await RunStepsAsync(definition, task.AgentId, journal, states, all.Token, stopping, aborted);
             await FinishAsync(definition, journal, states, failure, cancel.IsCancellationRequested, deadline.IsCancellationRequested);
+        }
+        catch (Exception ex) when (UnstorableWrite.Is(ex, out var postgres))
+        {
+            // Writing the same change again would fail the same way: end the task now, once, saying why.
+            logger.LogError(ex, "A state change of task {TaskId} cannot be stored; the task is failed", taskId);
+            journal.DiscardDeferred();
+            var reason = $"A state change could not be stored ({UnstorableWrite.Describe(postgres!)}).";
+            try
+            {
+                await AbortAsync(journal, new ConcurrentDictionary<string, StepState>(), reason);
+            }
+            catch (Exception again) when (UnstorableWrite.Is(again, out _))
+            {
+                await ForceFailAsync(taskId, reason);
+            }
         }
         catch (LeaseLostException)
         {
@@ -91,8 +116,8 @@ public sealed class TaskRunner(
     }
 
     /// <summary>Runs the DAG; returns the first step failure that fails the task, or null.</summary>
-    private async Task<string?> RunStepsAsync(TaskDefinition definition, string agent, TaskJournal journal,
-        ConcurrentDictionary<string, StepState> states, CancellationToken cancellationToken, CancellationToken stopping)
+    private async Task<string?> RunStepsAsync(TaskDefinition definition, Guid agentId, TaskJournal journal,
+        ConcurrentDictionary<string, StepState> states, CancellationToken cancellationToken, CancellationToken stopping, CancellationTokenSource abort)
     {
         var running = new Dictionary<string, Task>();
         string? failure = null;
@@ -116,7 +141,7 @@ public sealed class TaskRunner(
                         continue;
                     }
 
-                    running[step.Id] = steps.RunAsync(definition, step, agent, journal, states, cancellationToken, stopping);
+                    running[step.Id] = steps.RunAsync(definition, step, agentId, journal, states, cancellationToken, stopping);
                 }
             }
 
@@ -134,7 +159,14 @@ public sealed class TaskRunner(
             var done = await Task.WhenAny(running.Values);
             var id = running.First(r => r.Value == done).Key;
             running.Remove(id);
-            await done; // surfaces LeaseLostException
+            if (done.IsFaulted)
+            {
+                // Lease lost, or a write that cannot be stored: stop the other steps before the run ends.
+                await abort.CancelAsync();
+                await Task.WhenAll(running.Values.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
+                await done;
+            }
+
             if (states[id].Status == StepStatuses.Failed && !definition.Step(id).ContinueOnError)
             {
                 failure ??= $"Step '{id}' failed.";
@@ -163,23 +195,105 @@ public sealed class TaskRunner(
     private async Task FinishAsync(TaskDefinition definition, TaskJournal journal, IReadOnlyDictionary<string, StepState> states,
         string? failure, bool cancelled, bool timedOut)
     {
-        var (status, type, level, message) = (cancelled, timedOut, failure) switch
+        string? resultProblem = null;
+        JsonElement? result = null;
+        if (!cancelled && !timedOut && failure is null)
         {
-            (true, _, _) => (TaskStatuses.Cancelled, EventTypes.TaskCancelled, "warning", "Task cancelled."),
-            (_, true, _) => (TaskStatuses.TimedOut, EventTypes.TaskTimedOut, "error", $"Task passed its deadline of {definition.TimeoutMs} ms."),
-            (_, _, { } f) => (TaskStatuses.Failed, EventTypes.TaskFailed, "error", $"Task failed: {f}"),
-            _ => (TaskStatuses.Succeeded, EventTypes.TaskSucceeded, "info", "Task succeeded."),
-        };
-        var result = status == TaskStatuses.Succeeded ? StepState.Result(definition, states) : (JsonElement?)null;
-        var error = status == TaskStatuses.Succeeded ? null : message;
-        await journal.WriteAsync(
-            (db, now) => db.Tasks.Where(t => t.Id == journal.TaskId).ExecuteUpdateAsync(s => s
-                .SetProperty(t => t.Status, status)
-                .SetProperty(t => t.FinishedAt, now)
-                .SetProperty(t => t.Result, result is { } r ? JsonDocument.Parse(r.GetRawText()) : null)
-                .SetProperty(t => t.Error, error)
-                .SetProperty(t => t.LeaseOwner, (string?)null)),
-            new PendingEvent(type, level, message, Data: new { status, result }));
+            (result, resultProblem) = Result(definition, states);
+        }
+
+        await EndAsync(journal, cancelRequested => (cancelled || cancelRequested, timedOut, failure ?? resultProblem) switch
+        {
+            (true, _, _) => (TaskStatuses.Cancelled, EventTypes.TaskCancelled, "warning", "Task cancelled.", null),
+            (_, true, _) => (TaskStatuses.TimedOut, EventTypes.TaskTimedOut, "error", $"Task passed its deadline of {definition.TimeoutMs} ms.", null),
+            (_, _, { } f) => (TaskStatuses.Failed, EventTypes.TaskFailed, "error", $"Task failed: {f}", null),
+            _ => (TaskStatuses.Succeeded, EventTypes.TaskSucceeded, "info", "Task succeeded.", result),
+        });
+    }
+
+    /// <summary>The task's result, unless its output template resolves to more than the limit.</summary>
+    private (JsonElement? Result, string? Problem) Result(TaskDefinition definition, IReadOnlyDictionary<string, StepState> states)
+    {
+        try
+        {
+            return (StepState.Result(definition, states, options.MaxStepInputBytes), null);
+        }
+        catch (TemplateTooLargeException ex)
+        {
+            return (null, $"its output template resolves to more than {ex.Limit} characters (Tasks:MaxStepInputBytes).");
+        }
+    }
+
+    /// <summary>
+    /// Ends the task without running (more of) it: steps still running fail, pending ones are skipped, the task fails
+    /// with the reason (or is cancelled, if a cancel was accepted first).
+    /// </summary>
+    private Task AbortAsync(TaskJournal journal, IReadOnlyDictionary<string, StepState> states, string reason)
+    {
+        foreach (var state in states.Values.Where(s => !StepStatuses.IsDone(s.Status)))
+        {
+            state.Status = StepStatuses.Skipped;
+        }
+
+        return EndAsync(journal, cancelRequested => cancelRequested
+                ? (TaskStatuses.Cancelled, EventTypes.TaskCancelled, "warning", "Task cancelled.", null)
+                : (TaskStatuses.Failed, EventTypes.TaskFailed, "error", $"Task failed: {reason}", null),
+            async (db, now) =>
+            {
+                var id = journal.TaskId;
+                await db.Steps.Where(s => s.TaskId == id && s.Status == StepStatuses.Running).ExecuteUpdateAsync(s => s
+                    .SetProperty(x => x.Status, StepStatuses.Failed).SetProperty(x => x.Error, reason).SetProperty(x => x.FinishedAt, now));
+                await db.Steps.Where(s => s.TaskId == id && s.Status == StepStatuses.Pending).ExecuteUpdateAsync(s => s
+                    .SetProperty(x => x.Status, StepStatuses.Skipped).SetProperty(x => x.FinishedAt, now));
+            });
+    }
+
+    /// <summary>
+    /// The last resort when even the failure cannot be journaled (something every write of the task carries is refused):
+    /// the task row alone is marked failed, without its event, so it is not run again.
+    /// </summary>
+    private async Task ForceFailAsync(Guid taskId, string reason)
+    {
+        logger.LogError("Task {TaskId} is failed without its terminal event: {Reason}", taskId, reason);
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TasksDbContext>();
+        await db.Tasks.Where(t => t.Id == taskId && t.LeaseOwner == options.ReplicaId).ExecuteUpdateAsync(s => s
+            .SetProperty(t => t.Status, TaskStatuses.Failed)
+            .SetProperty(t => t.Error, reason)
+            .SetProperty(t => t.FinishedAt, clock.GetUtcNow())
+            .SetProperty(t => t.LeaseOwner, (string?)null));
+        metrics.TaskFinished(TaskStatuses.Failed);
+        signals.Finished(taskId);
+    }
+
+    /// <summary>The task's last write, its outcome decided with the cancel flag as the database holds it at that moment.</summary>
+    private async Task EndAsync(TaskJournal journal,
+        Func<bool, (string Status, string Type, string Level, string Message, JsonElement? Result)> decide,
+        Func<TasksDbContext, DateTimeOffset, Task>? alsoChange = null)
+    {
+        var status = "";
+        await journal.WriteFinalAsync(cancelRequested =>
+        {
+            var end = decide(cancelRequested);
+            status = end.Status;
+            var error = end.Status == TaskStatuses.Succeeded ? null : end.Message;
+            return new JournalWrite(
+                async (db, now) =>
+                {
+                    if (alsoChange is not null)
+                    {
+                        await alsoChange(db, now);
+                    }
+
+                    await db.Tasks.Where(t => t.Id == journal.TaskId).ExecuteUpdateAsync(s => s
+                        .SetProperty(t => t.Status, end.Status)
+                        .SetProperty(t => t.FinishedAt, now)
+                        .SetProperty(t => t.Result, end.Result is { } r ? JsonDocument.Parse(r.GetRawText()) : null)
+                        .SetProperty(t => t.Error, error)
+                        .SetProperty(t => t.LeaseOwner, (string?)null));
+                },
+                [new PendingEvent(end.Type, end.Level, end.Message, Data: new { status = end.Status, result = end.Result })]);
+        });
         metrics.TaskFinished(status);
         signals.Finished(journal.TaskId);
         logger.LogInformation("Task {TaskId} finished: {Status}", journal.TaskId, status);

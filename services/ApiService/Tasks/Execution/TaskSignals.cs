@@ -8,21 +8,62 @@ namespace AgentOrchestration.ApiService.Tasks.Execution;
 /// </summary>
 public sealed class TaskSignals
 {
-    private readonly ConcurrentDictionary<Guid, TaskCompletionSource> _finished = new();
+    private readonly Lock _lock = new();
+    private readonly Dictionary<Guid, Waiters> _finished = [];
     private readonly ConcurrentDictionary<Guid, CancellationTokenSource> _running = new();
 
-    public Task WhenFinished(Guid taskId) =>
-        _finished.GetOrAdd(taskId, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
-
-    public void Finished(Guid taskId)
+    /// <summary>
+    /// Registers a wait for the task's end; disposing the registration (always: in a finally or with using) removes it,
+    /// whether the wait ended, timed out or the client went away, so nothing is left behind.
+    /// </summary>
+    public Waiter WaitForFinish(Guid taskId)
     {
-        if (_finished.TryRemove(taskId, out var done))
+        lock (_lock)
         {
-            done.TrySetResult();
+            if (!_finished.TryGetValue(taskId, out var waiters))
+            {
+                _finished[taskId] = waiters = new Waiters();
+            }
+
+            waiters.Count++;
+            return new Waiter(this, taskId, waiters.Done.Task);
         }
     }
 
-    public void Forget(Guid taskId) => _finished.TryRemove(taskId, out _);
+    /// <summary>Waits registered and not yet disposed (for tests and diagnostics).</summary>
+    public int WaitingCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _finished.Count;
+            }
+        }
+    }
+
+    public void Finished(Guid taskId)
+    {
+        Waiters? waiters;
+        lock (_lock)
+        {
+            _finished.Remove(taskId, out waiters);
+        }
+
+        waiters?.Done.TrySetResult();
+    }
+
+    private void Forget(Guid taskId, Task done)
+    {
+        lock (_lock)
+        {
+            // Only the registration's own entry: the task may have finished and been waited for anew since.
+            if (_finished.TryGetValue(taskId, out var waiters) && waiters.Done.Task == done && --waiters.Count == 0)
+            {
+                _finished.Remove(taskId);
+            }
+        }
+    }
 
     public void Running(Guid taskId, CancellationTokenSource cancel) => _running[taskId] = cancel;
 
@@ -37,10 +78,40 @@ public sealed class TaskSignals
     {
         if (_running.TryGetValue(taskId, out var cancel))
         {
-            cancel.Cancel();
-            return true;
+            try
+            {
+                cancel.Cancel();
+                return true;
+            }
+            catch (ObjectDisposedException)
+            {
+                return false; // it has just finished
+            }
         }
 
         return false;
+    }
+
+    private sealed class Waiters
+    {
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public int Count { get; set; }
+    }
+
+    /// <summary>One wait for a task's end.</summary>
+    public sealed class Waiter(TaskSignals signals, Guid taskId, Task finished) : IDisposable
+    {
+        private int _disposed;
+
+        public Task Finished => finished;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                signals.Forget(taskId, finished);
+            }
+        }
     }
 }

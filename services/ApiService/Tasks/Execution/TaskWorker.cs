@@ -1,23 +1,51 @@
 using AgentOrchestration.ApiService.Infrastructure;
 using AgentOrchestration.ApiService.Tasks.Model;
+using AgentOrchestration.ServiceCommon;
 using Microsoft.EntityFrameworkCore;
 
 namespace AgentOrchestration.ApiService.Tasks.Execution;
 
 /// <summary>
-/// Every replica's worker: runs the tasks this replica accepted at once, and claims tasks whose lease has lapsed
-/// (their replica died or never started them) with a row lock that other replicas skip, so each task has one
-/// runner at a time. Nothing lives only in memory: the queue is the tasks table.
+/// Every replica's worker: runs the tasks this replica accepted at once when there is room, and claims tasks whose
+/// lease has lapsed or was handed back (their replica died, or had no room for them) with a row lock that other
+/// replicas skip, so each task has one runner at a time. One agent holds at most its share of the slots
+/// (<see cref="WorkerSlots"/>). Nothing lives only in memory: the queue is the tasks table.
 /// </summary>
 public sealed class TaskWorker(
     IServiceScopeFactory scopes, TaskRunner runner, TaskSignals signals, TaskOptions options, TimeProvider clock, ILogger<TaskWorker> logger)
     : BackgroundService
 {
-    private readonly SemaphoreSlim _slots = new(options.MaxConcurrentTasks, options.MaxConcurrentTasks);
+    private readonly WorkerSlots _slots = new(options.MaxConcurrentTasks, options.AgentShare);
+    private readonly WakeSignal _slotFreed = new();
     private CancellationToken _stopping;
 
-    /// <summary>Starts a task this replica has just accepted (and already holds the lease on).</summary>
-    public void StartAccepted(Guid taskId) => _ = RunWithSlotAsync(taskId, waitForSlot: true);
+    public WorkerSlots Slots => _slots;
+
+    /// <summary>
+    /// Starts a task this replica has just accepted (and holds the lease on). With no room for its agent here, the
+    /// lease is handed back at once, so the claim loop of whichever replica has room takes it.
+    /// </summary>
+    public async Task StartAcceptedAsync(Guid taskId, Guid agentId)
+    {
+        if (_slots.TryTake(agentId))
+        {
+            Run(taskId, agentId);
+            return;
+        }
+
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<TasksDbContext>();
+            await db.Tasks.Where(t => t.Id == taskId && t.LeaseOwner == options.ReplicaId && t.Status == TaskStatuses.Queued)
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.LeaseOwner, (string?)null).SetProperty(t => t.LeaseExpiresAt, (DateTimeOffset?)null));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The lease lapses on its own within seconds and the task is claimed then.
+            logger.LogWarning(ex, "Handing back task {TaskId} failed", taskId);
+        }
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -25,10 +53,10 @@ public sealed class TaskWorker(
         var idle = options.LeaseDuration / 5;
         while (!stoppingToken.IsCancellationRequested)
         {
-            Guid? claimed = null;
+            Claimed? claimed = null;
             try
             {
-                if (_slots.CurrentCount > 0)
+                if (_slots.HasFree)
                 {
                     claimed = await ClaimAsync(stoppingToken);
                 }
@@ -39,16 +67,16 @@ public sealed class TaskWorker(
                 logger.LogWarning(ex, "Claiming tasks failed");
             }
 
-            if (claimed is { } id)
+            if (claimed is { } task)
             {
-                logger.LogInformation("Resuming task {TaskId} whose lease had lapsed", id);
-                await RunWithSlotAsync(id, waitForSlot: false);
+                logger.LogInformation("Running task {TaskId} claimed from the queue", task.Id);
+                Run(task.Id, task.AgentId);
                 continue;
             }
 
             try
             {
-                await Task.Delay(idle, clock, stoppingToken);
+                await _slotFreed.WaitAsync(idle, stoppingToken);
             }
             catch (OperationCanceledException)
             {
@@ -57,67 +85,56 @@ public sealed class TaskWorker(
         }
     }
 
-    private async Task RunWithSlotAsync(Guid taskId, bool waitForSlot)
+    /// <summary>Runs the task on a slot already taken for it.</summary>
+    private void Run(Guid taskId, Guid agentId) => _ = Task.Run(async () =>
     {
-        if (waitForSlot)
+        try
         {
-            await _slots.WaitAsync(_stopping);
+            await runner.RunAsync(taskId, _stopping);
         }
-
-        _ = Task.Run(async () =>
+        catch (Exception ex)
         {
-            try
-            {
-                await runner.RunAsync(taskId, _stopping);
-            }
-            catch (Exception ex)
-            {
-                // The lease lapses and another attempt (here or on another replica) resumes the task.
-                logger.LogError(ex, "Running task {TaskId} failed; it will be resumed", taskId);
-            }
-            finally
-            {
-                _slots.Release();
-            }
-        });
-    }
+            // The lease lapses and another attempt (here or on another replica) resumes the task; its takeovers are capped.
+            logger.LogError(ex, "Running task {TaskId} failed; it will be resumed", taskId);
+        }
+        finally
+        {
+            _slots.Release(agentId);
+            _slotFreed.Set();
+        }
+    });
 
-    /// <summary>Takes one unfinished task whose lease has lapsed; the slot is taken before the claim.</summary>
-    private async Task<Guid?> ClaimAsync(CancellationToken cancellationToken)
+    private sealed record Claimed(Guid Id, Guid AgentId);
+
+    /// <summary>
+    /// Takes the oldest unfinished task without a live lease whose agent is below its share here, and takes its slot.
+    /// Taking over from a runner that vanished (the lease had an owner) counts as a takeover.
+    /// </summary>
+    private async Task<Claimed?> ClaimAsync(CancellationToken cancellationToken)
     {
-        if (!await _slots.WaitAsync(0, cancellationToken))
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TasksDbContext>();
+        var now = clock.GetUtcNow();
+        var full = _slots.AgentsAtShare();
+        var rows = await db.Database.SqlQuery<Claimed>($"""
+            UPDATE tasks SET lease_owner = {options.ReplicaId}, lease_expires_at = {now + options.LeaseDuration},
+                takeovers = takeovers + CASE WHEN lease_owner IS NULL THEN 0 ELSE 1 END
+            WHERE id = (
+                SELECT id FROM tasks
+                WHERE status IN ({TaskStatuses.Queued}, {TaskStatuses.Running})
+                  AND (lease_expires_at IS NULL OR lease_expires_at < {now})
+                  AND NOT (agent_id = ANY({full}))
+                ORDER BY created_at
+                LIMIT 1
+                FOR UPDATE SKIP LOCKED)
+            RETURNING id AS "Id", agent_id AS "AgentId"
+            """).ToListAsync(cancellationToken);
+        if (rows.Count == 0 || signals.IsRunningHere(rows[0].Id))
         {
             return null;
         }
 
-        try
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<TasksDbContext>();
-            var now = clock.GetUtcNow();
-            var ids = await db.Database.SqlQuery<Guid>($"""
-                UPDATE tasks SET lease_owner = {options.ReplicaId}, lease_expires_at = {now + options.LeaseDuration}
-                WHERE id = (
-                    SELECT id FROM tasks
-                    WHERE status IN ({TaskStatuses.Queued}, {TaskStatuses.Running})
-                      AND (lease_expires_at IS NULL OR lease_expires_at < {now})
-                    ORDER BY created_at
-                    LIMIT 1
-                    FOR UPDATE SKIP LOCKED)
-                RETURNING id AS "Value"
-                """).ToListAsync(cancellationToken);
-            if (ids.Count == 0 || signals.IsRunningHere(ids[0]))
-            {
-                _slots.Release();
-                return null;
-            }
-
-            return ids[0];
-        }
-        catch
-        {
-            _slots.Release();
-            throw;
-        }
+        _slots.Take(rows[0].AgentId);
+        return rows[0];
     }
 }

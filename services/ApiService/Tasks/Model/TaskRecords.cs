@@ -45,11 +45,16 @@ public sealed class TaskRecord
     public DateTimeOffset? FinishedAt { get; set; }
     public DateTimeOffset? DeadlineAt { get; set; }
     public string? TraceParent { get; set; }
+    /// <summary>Whose Idempotency-Key this is ("agent:&lt;id&gt;" or "key:&lt;key id&gt;"): keys are unique per caller, not globally.</summary>
+    public string? IdempotencyScope { get; set; }
     public string? IdempotencyKey { get; set; }
     public string? RequestHash { get; set; }
     public string? LeaseOwner { get; set; }
     public DateTimeOffset? LeaseExpiresAt { get; set; }
     public bool CancelRequested { get; set; }
+
+    /// <summary>How often another runner took the task over from one that vanished (counted by the claim).</summary>
+    public int Takeovers { get; set; }
 
     /// <summary>The seq of the task's last execution event; events are numbered 1, 2, 3… with no gap.</summary>
     public int LastSeq { get; set; }

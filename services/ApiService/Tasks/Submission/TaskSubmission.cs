@@ -16,7 +16,7 @@ using Microsoft.Extensions.Options;
 namespace AgentOrchestration.ApiService.Tasks.Submission;
 
 /// <summary>An accepted task, or the problem that stopped it.</summary>
-public sealed record Submitted(Guid TaskId, bool Replayed, IResult? Problem);
+public sealed record Submitted(Guid TaskId, Guid AgentId, bool Replayed, IResult? Problem);
 
 /// <summary>
 /// POST /execute-task before anything runs: the task is checked (schema and DAG 400, agent 404/409, tools 403,
@@ -29,7 +29,8 @@ public sealed class TaskSubmission(
 {
     public const string IdempotencyKeyReused = "idempotency_key_reused";
 
-    public async Task<Submitted> SubmitAsync(JsonElement request, string? idempotencyKey, Caller caller, CancellationToken cancellationToken)
+    public async Task<Submitted> SubmitAsync(JsonElement request, string? idempotencyKey, string idempotencyScope, Caller caller,
+        CancellationToken cancellationToken)
     {
         var validation = validator.Validate(request);
         if (validation.Task is not { } task)
@@ -44,7 +45,7 @@ public sealed class TaskSubmission(
         }
 
         var hash = Convert.ToHexString(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request)));
-        if (idempotencyKey is not null && await ReplayAsync(idempotencyKey, hash, cancellationToken) is { } replay)
+        if (idempotencyKey is not null && await ReplayAsync(idempotencyScope, idempotencyKey, hash, cancellationToken) is { } replay)
         {
             return replay;
         }
@@ -53,6 +54,13 @@ public sealed class TaskSubmission(
         if (agent is null)
         {
             return Fail(Problems.NotFound("Agent", task.Agent));
+        }
+
+        // The key's agent by id: a name another agent took after the key's agent was deleted is not this agent.
+        if (caller.IsAgent && agent.Id != caller.AgentId)
+        {
+            return Fail(Problems.Problem(StatusCodes.Status403Forbidden, "agent_mismatch", "An agent key runs tasks only as its own agent.",
+                $"'{task.Agent}' is not the agent this key belongs to."));
         }
 
         if (agent.Status != AgentStatus.Active)
@@ -71,7 +79,7 @@ public sealed class TaskSubmission(
             return Fail(busy);
         }
 
-        var record = NewRecord(task, agent, idempotencyKey, hash);
+        var record = NewRecord(task, agent, idempotencyKey is null ? null : idempotencyScope, idempotencyKey, hash);
         db.Tasks.Add(record);
         db.Events.Add(new ExecutionEventRecord
         {
@@ -88,14 +96,14 @@ public sealed class TaskSubmission(
         {
             // The same key raced in on another request: answer with the task it created.
             db.ChangeTracker.Clear();
-            return await ReplayAsync(idempotencyKey, hash, cancellationToken) ?? throw new InvalidOperationException("Idempotency race without a winner.");
+            return await ReplayAsync(idempotencyScope, idempotencyKey, hash, cancellationToken) ?? throw new InvalidOperationException("Idempotency race without a winner.");
         }
 
         outbox.Set();
-        return new Submitted(record.Id, false, null);
+        return new Submitted(record.Id, record.AgentId, false, null);
     }
 
-    private TaskRecord NewRecord(TaskDefinition task, AgentResponse agent, string? idempotencyKey, string hash)
+    private TaskRecord NewRecord(TaskDefinition task, AgentResponse agent, string? idempotencyScope, string? idempotencyKey, string hash)
     {
         var now = clock.GetUtcNow();
         var id = Guid.CreateVersion7(now);
@@ -109,6 +117,7 @@ public sealed class TaskSubmission(
             CreatedAt = now,
             DeadlineAt = task.TimeoutMs is { } ms ? now.AddMilliseconds(ms) : null,
             TraceParent = Activity.Current?.Id,
+            IdempotencyScope = idempotencyScope,
             IdempotencyKey = idempotencyKey,
             RequestHash = hash,
             // This replica runs it at once; if it dies first, the lease lapses and another one takes over.
@@ -119,17 +128,17 @@ public sealed class TaskSubmission(
         };
     }
 
-    private async Task<Submitted?> ReplayAsync(string key, string hash, CancellationToken cancellationToken)
+    private async Task<Submitted?> ReplayAsync(string scope, string key, string hash, CancellationToken cancellationToken)
     {
-        var existing = await db.Tasks.AsNoTracking().Where(t => t.IdempotencyKey == key)
-            .Select(t => new { t.Id, t.RequestHash }).FirstOrDefaultAsync(cancellationToken);
+        var existing = await db.Tasks.AsNoTracking().Where(t => t.IdempotencyScope == scope && t.IdempotencyKey == key)
+            .Select(t => new { t.Id, t.AgentId, t.RequestHash }).FirstOrDefaultAsync(cancellationToken);
         if (existing is null)
         {
             return null;
         }
 
         return existing.RequestHash == hash
-            ? new Submitted(existing.Id, true, null)
+            ? new Submitted(existing.Id, existing.AgentId, true, null)
             : Fail(Problems.Problem(StatusCodes.Status422UnprocessableEntity, IdempotencyKeyReused,
                 "The Idempotency-Key was already used with a different task.", $"Key '{key}' belongs to task {existing.Id}."));
     }
@@ -192,5 +201,5 @@ public sealed class TaskSubmission(
             new Dictionary<string, object?> { ["errors"] = violations.ToErrors() });
     }
 
-    private static Submitted Fail(IResult problem) => new(Guid.Empty, false, problem);
+    private static Submitted Fail(IResult problem) => new(Guid.Empty, Guid.Empty, false, problem);
 }

@@ -1,40 +1,58 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using AgentOrchestration.ServiceCommon;
 using Json.Schema;
+using Microsoft.Extensions.Caching.Memory;
 
 namespace AgentOrchestration.ApiService.Tasks.Submission;
 
 /// <summary>
-/// Input schemas of tools, asked of the ToolService and kept briefly, to reject a task whose literal arguments
-/// break a tool's schema before it is accepted. The ToolService checks again at call time, so a schema changed
-/// in the meantime is still enforced.
+/// Input schemas of tools, kept briefly on each replica (a singleton: the typed <see cref="ToolCatalog"/> client is
+/// transient, so a cache inside it would never be hit). Unknown tools are not cached, so a tool registered a moment
+/// ago is found at once; a changed schema is seen after <see cref="Ttl"/> at most, and the ToolService checks the
+/// arguments again at call time anyway.
 /// </summary>
-public sealed class ToolCatalog(HttpClient http, TimeProvider clock)
+public sealed class ToolSchemaCache : IDisposable
 {
-    private static readonly TimeSpan Ttl = TimeSpan.FromSeconds(30);
-    private readonly ConcurrentDictionary<string, (DateTimeOffset At, JsonSchema? Schema)> _cache = new();
+    public static readonly TimeSpan Ttl = TimeSpan.FromSeconds(30);
 
-    /// <summary>The tool's input schema, or null when no such tool is registered.</summary>
+    private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = 10_000 });
+
+    public bool TryGet(string tool, out JsonSchema? schema) => _cache.TryGetValue(tool, out schema);
+
+    public void Set(string tool, JsonSchema schema) =>
+        _cache.Set(tool, schema, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = Ttl });
+
+    public int Count => _cache.Count;
+
+    public void Dispose() => _cache.Dispose();
+}
+
+/// <summary>
+/// Asks the ToolService for a tool's input schema, to reject a task whose literal arguments break it before the task
+/// is accepted; answers from <see cref="ToolSchemaCache"/> when it can.
+/// </summary>
+public sealed class ToolCatalog(HttpClient http, ToolSchemaCache cache)
+{
+    /// <summary>Whether the tool exists, and its input schema.</summary>
     public async Task<(bool Exists, JsonSchema? Schema)> GetAsync(string tool, CancellationToken cancellationToken)
     {
-        if (_cache.TryGetValue(tool, out var cached) && clock.GetUtcNow() - cached.At < Ttl)
+        if (cache.TryGet(tool, out var cached))
         {
-            return (cached.Schema is not null, cached.Schema);
+            return (true, cached);
         }
 
         using var response = await http.GetAsync($"/tools/{Uri.EscapeDataString(tool)}", cancellationToken);
-        JsonSchema? schema = null;
-        if (response.StatusCode != HttpStatusCode.NotFound)
+        if (response.StatusCode == HttpStatusCode.NotFound)
         {
-            response.EnsureSuccessStatusCode();
-            var body = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
-            schema = JsonSchemas.Build(body.GetProperty("inputSchema"));
+            return (false, null);
         }
 
-        _cache[tool] = (clock.GetUtcNow(), schema);
-        return (schema is not null, schema);
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+        var schema = JsonSchemas.Build(body.GetProperty("inputSchema"));
+        cache.Set(tool, schema);
+        return (true, schema);
     }
 }

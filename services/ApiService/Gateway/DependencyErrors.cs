@@ -14,7 +14,7 @@ public static class DependencyErrors
     {
         await next();
         var error = context.GetForwarderErrorFeature();
-        if (error is null || context.Response.HasStarted || context.RequestAborted.IsCancellationRequested)
+        if (error is null || context.Response.HasStarted || context.RequestAborted.IsCancellationRequested || IsTheClients(error.Error))
         {
             return;
         }
@@ -27,4 +27,9 @@ public static class DependencyErrors
             "A service this request needs is unavailable.", $"The {service} service did not answer; try again shortly.")
             .ExecuteAsync(context);
     }
+
+    /// <summary>The client's own doing (it stopped sending or went away): not the service's, so not a 503.</summary>
+    private static bool IsTheClients(ForwarderError error) =>
+        error is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.RequestBodyClient
+            or ForwarderError.UpgradeRequestCanceled or ForwarderError.UpgradeRequestClient;
 }

@@ -17,6 +17,7 @@ public sealed record JsonBodyIssue(string Code, string Pointer, string Message);
 public static class JsonBodyInspector
 {
     private const int StackCharLimit = 256;
+    private const int LinearNameLimit = 16;
 
     public static JsonBodyIssue? Inspect(ReadOnlySpan<byte> json, int maxDepth)
     {
@@ -30,9 +31,9 @@ public static class JsonBodyInspector
                 switch (reader.TokenType)
                 {
                     case JsonTokenType.PropertyName:
-                        if (CheckName(ref reader, frames[depth - 1]) is { } nameIssue)
+                        if (CheckName(ref reader, json, frames[depth - 1]) is { } nameIssue)
                         {
-                            return nameIssue with { Pointer = Pointer(frames, depth) };
+                            return nameIssue with { Pointer = Pointer(json, frames, depth) };
                         }
 
                         continue;
@@ -49,7 +50,7 @@ public static class JsonBodyInspector
 
                 if (reader.TokenType == JsonTokenType.String && CheckString(ref reader) is { } valueIssue)
                 {
-                    return valueIssue with { Pointer = Pointer(frames, depth) };
+                    return valueIssue with { Pointer = Pointer(json, frames, depth) };
                 }
 
                 if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
@@ -65,25 +66,56 @@ public static class JsonBodyInspector
         }
         catch (JsonException ex)
         {
-            return new JsonBodyIssue(Problems.MalformedJson, Pointer(frames, depth), ex.Message);
+            return new JsonBodyIssue(Problems.MalformedJson, Pointer(json, frames, depth), ex.Message);
         }
 
         return null;
     }
 
-    private static JsonBodyIssue? CheckName(ref Utf8JsonReader reader, Frame frame)
+    private static JsonBodyIssue? CheckName(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, Frame frame)
     {
+        // The opening quote is at TokenStartIndex; the raw name follows it.
+        var start = (int)reader.TokenStartIndex + 1;
+        var length = reader.ValueSpan.Length;
         if (CheckString(ref reader) is { } issue)
         {
-            frame.Name = Encoding.UTF8.GetString(reader.ValueSpan); // the raw spelling: the name itself cannot be decoded
+            frame.SetName(start, length, text: null); // the raw spelling: the name itself cannot be decoded
             return issue;
         }
 
-        var name = reader.GetString()!;
-        frame.Name = name;
-        return frame.Names.Add(name)
+        string? text = null;
+        bool added;
+        if (!reader.ValueIsEscaped && frame.Strings is null && frame.Seen.Count < LinearNameLimit)
+        {
+            // Small objects (nearly all of them) compare raw bytes: no string per property name.
+            var name = json.Slice(start, length);
+            added = true;
+            foreach (var (seenStart, seenLength) in frame.Seen)
+            {
+                added &= !json.Slice(seenStart, seenLength).SequenceEqual(name);
+            }
+
+            frame.Seen.Add((start, length));
+        }
+        else
+        {
+            if (frame.Strings is null)
+            {
+                frame.Strings = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var (seenStart, seenLength) in frame.Seen)
+                {
+                    frame.Strings.Add(Encoding.UTF8.GetString(json.Slice(seenStart, seenLength)));
+                }
+            }
+
+            text = reader.GetString()!;
+            added = frame.Strings.Add(text);
+        }
+
+        frame.SetName(start, length, reader.ValueIsEscaped ? text ?? reader.GetString() : null);
+        return added
             ? null
-            : new JsonBodyIssue(Problems.MalformedJson, "", $"The property '{name}' appears more than once in one object.");
+            : new JsonBodyIssue(Problems.MalformedJson, "", $"The property '{text ?? Encoding.UTF8.GetString(json.Slice(start, length))}' appears more than once in one object.");
     }
 
     /// <summary>Raw bytes must be UTF-8; escapes (the only way to write U+0000 or a lone surrogate) must decode to storable text.</summary>
@@ -122,19 +154,19 @@ public static class JsonBodyInspector
 
     private static readonly JsonBodyIssue Unstorable = new(Problems.ValidationFailed, "", StorableJson.Rule);
 
-    private static string Pointer(List<Frame> frames, int depth)
+    private static string Pointer(ReadOnlySpan<byte> json, List<Frame> frames, int depth)
     {
         var pointer = new StringBuilder();
         for (var i = 0; i < depth; i++)
         {
             var frame = frames[i];
-            if (frame.IsObject ? frame.Name is null : frame.Index < 0)
+            if (frame.IsObject ? frame.NameLength < 0 : frame.Index < 0)
             {
                 break; // an empty container: the pointer ends at it
             }
 
             pointer.Append('/').Append(frame.IsObject
-                ? frame.Name!.Replace("~", "~0").Replace("/", "~1")
+                ? (frame.NameText ?? Encoding.UTF8.GetString(json.Slice(frame.NameStart, frame.NameLength))).Replace("~", "~0").Replace("/", "~1")
                 : frame.Index.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
@@ -144,22 +176,31 @@ public static class JsonBodyInspector
     /// <summary>One open object or array; reused for every container at its depth.</summary>
     private sealed class Frame
     {
-        private HashSet<string>? _names;
-
         public bool IsObject { get; private set; }
-
-        public string? Name { get; set; }
 
         public int Index { get; set; }
 
-        public HashSet<string> Names => _names ??= new HashSet<string>(StringComparer.Ordinal);
+        /// <summary>The current property's name: a range of the raw body, or its decoded text when it was escaped.</summary>
+        public int NameStart { get; private set; }
+
+        public int NameLength { get; private set; } = -1;
+
+        public string? NameText { get; private set; }
+
+        /// <summary>The names so far as raw ranges (few, unescaped), or as text once there are many or any is escaped.</summary>
+        public List<(int Start, int Length)> Seen { get; } = [];
+
+        public HashSet<string>? Strings { get; set; }
+
+        public void SetName(int start, int length, string? text) => (NameStart, NameLength, NameText) = (start, length, text);
 
         public void Reset(bool isObject)
         {
             IsObject = isObject;
-            Name = null;
             Index = -1;
-            _names?.Clear();
+            (NameStart, NameLength, NameText) = (0, -1, null);
+            Seen.Clear();
+            Strings = null;
         }
     }
 }

@@ -40,7 +40,10 @@ internal static class LocalBinaries
         return path ?? throw Missing(name, name == "redis-server" ? "apt-get install redis-server" : $"install {name}");
     }
 
-    /// <summary>Creates the cluster on first run. When the AppHost runs as root, initdb runs as the postgres user.</summary>
+    /// <summary>
+    /// Creates the cluster on first run. When the AppHost runs as root, initdb runs as the postgres user. TCP logins
+    /// need a password (none is set yet: until the AppHost sets this run's over the socket, nobody logs in over TCP).
+    /// </summary>
     public static void InitDbIfNeeded(string binDir, string pgData, string? runAsUser)
     {
         if (File.Exists(Path.Combine(pgData, "PG_VERSION")))
@@ -50,7 +53,7 @@ internal static class LocalBinaries
 
         Directory.CreateDirectory(pgData);
         var initdb = Path.Combine(binDir, "initdb");
-        string[] initArgs = [initdb, "-D", pgData, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--no-locale"];
+        string[] initArgs = [initdb, "-D", pgData, "-U", "postgres", "--auth-host=scram-sha-256", "--auth-local=trust", "--encoding=UTF8", "--no-locale"];
         if (runAsUser is not null)
         {
             Run("chown", ["-R", $"{runAsUser}:{runAsUser}", pgData]);

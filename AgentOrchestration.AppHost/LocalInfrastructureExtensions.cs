@@ -10,7 +10,9 @@ namespace Aspire.Hosting;
 
 /// <summary>
 /// Runs the locally installed postgres and redis-server as executable resources, for machines without a
-/// container runtime. DCP owns the processes, so stopping the AppHost stops them too.
+/// container runtime. DCP owns the processes, so stopping the AppHost stops them too. Like the container
+/// resources, both require a password (an AppHost parameter, generated unless set): any local process could
+/// otherwise read every database, the Data Protection key ring included, and get around every API check.
 /// </summary>
 internal static class LocalInfrastructureExtensions
 {
@@ -19,14 +21,20 @@ internal static class LocalInfrastructureExtensions
     public static Infrastructure AddLocalInfrastructure(this IDistributedApplicationBuilder builder)
     {
         var dataDir = LocalDataDirectory.Resolve(builder);
-        var postgres = builder.AddLocalPostgres(Path.Combine(dataDir, "postgres"));
+        // Set with Parameters__postgres-password / Parameters__redis-password; otherwise new on every run (the
+        // AppHost sets Postgres's password on start, so a data folder keeps working whatever the last one was).
+        var postgresPassword = builder.AddParameter(ResourceNames.PostgresPassword,
+            new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true);
+        var redisPassword = builder.AddParameter(ResourceNames.RedisPassword,
+            new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true);
+        var postgres = builder.AddLocalPostgres(Path.Combine(dataDir, "postgres"), postgresPassword.Resource);
         var postgresPort = postgres.GetEndpoint("tcp").Property(EndpointProperty.Port);
-        var redis = builder.AddLocalRedis(Path.Combine(dataDir, "redis"));
+        var redis = builder.AddLocalRedis(Path.Combine(dataDir, "redis"), redisPassword.Resource);
         var redisPort = redis.GetEndpoint("tcp").Property(EndpointProperty.Port);
 
         IResourceBuilder<IResourceWithConnectionString> Database(string name) =>
             builder.AddConnectionString(name, ReferenceExpression.Create(
-                $"Host=127.0.0.1;Port={postgresPort};Username={PostgresUser};Database={name}"));
+                $"Host=127.0.0.1;Port={postgresPort};Username={PostgresUser};Password={postgresPassword.Resource};Database={name}"));
 
         return new Infrastructure(
             postgres,
@@ -34,18 +42,20 @@ internal static class LocalInfrastructureExtensions
             Database(ResourceNames.ToolsDb),
             Database(ResourceNames.TasksDb),
             Database(ResourceNames.LogsDb),
-            builder.AddConnectionString(ResourceNames.Redis, ReferenceExpression.Create($"127.0.0.1:{redisPort}")),
+            builder.AddConnectionString(ResourceNames.Redis,
+                ReferenceExpression.Create($"127.0.0.1:{redisPort},password={redisPassword.Resource}")),
             redis);
     }
 
     private static IResourceBuilder<ExecutableResource> AddLocalPostgres(
-        this IDistributedApplicationBuilder builder, string pgData)
+        this IDistributedApplicationBuilder builder, string pgData, ParameterResource password)
     {
         var binDir = LocalBinaries.PostgresBinDirectory(builder.Configuration);
         var asRoot = Environment.UserName == "root";
         if (builder.ExecutionContext.IsRunMode)
         {
             LocalBinaries.InitDbIfNeeded(binDir, pgData, asRoot ? PostgresUser : null);
+            LocalPostgresAuth.WriteHostBasedAuth(pgData);
         }
 
         var postgresBinary = Path.Combine(binDir, "postgres");
@@ -68,7 +78,10 @@ internal static class LocalInfrastructureExtensions
             context.Args.Add("-p");
             context.Args.Add(endpoint.Property(EndpointProperty.Port));
             context.Args.Add("-k");
-            context.Args.Add(Path.GetTempPath());
+            context.Args.Add(LocalPostgresAuth.SocketDirectory);
+            // Only the server's own OS user (and root) may use the socket, where the AppHost sets the password.
+            context.Args.Add("-c");
+            context.Args.Add("unix_socket_permissions=0700");
             context.Args.Add("-c");
             context.Args.Add("listen_addresses=127.0.0.1");
             // Two ApiService replicas plus three services, each with a connection pool.
@@ -87,7 +100,7 @@ internal static class LocalInfrastructureExtensions
 
             try
             {
-                await EnsureDatabasesAsync(endpoint.Port, cancellationToken);
+                await EnsureDatabasesAsync(endpoint.Port, await password.GetValueAsync(cancellationToken) ?? "", cancellationToken);
                 return HealthCheckResult.Healthy();
             }
             catch (Exception ex) when (ex is NpgsqlException or SocketException or TimeoutException)
@@ -99,11 +112,9 @@ internal static class LocalInfrastructureExtensions
         return postgres;
     }
 
-    private static async Task EnsureDatabasesAsync(int port, CancellationToken cancellationToken)
+    private static async Task EnsureDatabasesAsync(int port, string password, CancellationToken cancellationToken)
     {
-        var connectionString = $"Host=127.0.0.1;Port={port};Username={PostgresUser};Database=postgres;Timeout=3;Pooling=false";
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(cancellationToken);
+        await using var connection = await LocalPostgresAuth.OpenAsAdministratorAsync(port, password, cancellationToken);
         foreach (var database in ResourceNames.Databases)
         {
             await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", connection);
@@ -118,7 +129,7 @@ internal static class LocalInfrastructureExtensions
     }
 
     private static IResourceBuilder<ExecutableResource> AddLocalRedis(
-        this IDistributedApplicationBuilder builder, string redisData)
+        this IDistributedApplicationBuilder builder, string redisData, ParameterResource password)
     {
         if (builder.ExecutionContext.IsRunMode)
         {
@@ -131,8 +142,10 @@ internal static class LocalInfrastructureExtensions
             .WithHealthCheck(healthCheckName);
 
         var endpoint = redis.GetEndpoint("tcp");
-        redis.WithArgs(context =>
+        redis.WithArgs(async context =>
         {
+            // The password goes in a file only the owner can read, not on the command line that every user's ps shows.
+            context.Args.Add(await WriteRedisAuthConfigAsync(redisData, password, context.CancellationToken));
             context.Args.Add("--port");
             context.Args.Add(endpoint.Property(EndpointProperty.Port));
             context.Args.Add("--bind");
@@ -145,24 +158,52 @@ internal static class LocalInfrastructureExtensions
         });
 
         builder.Services.AddHealthChecks().AddAsyncCheck(healthCheckName, async cancellationToken =>
-            endpoint.IsAllocated && await PingRedisAsync(endpoint.Port, cancellationToken)
+            endpoint.IsAllocated && await PingRedisAsync(endpoint.Port, await password.GetValueAsync(cancellationToken) ?? "", cancellationToken)
                 ? HealthCheckResult.Healthy()
                 : HealthCheckResult.Unhealthy("Redis is not answering PING yet."));
 
         return redis;
     }
 
-    private static async Task<bool> PingRedisAsync(int port, CancellationToken cancellationToken)
+    private static async Task<string> WriteRedisAuthConfigAsync(string redisData, ParameterResource password, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(redisData, "auth.conf");
+        File.Delete(path);
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        await using (var file = new FileStream(path, options))
+        await using (var writer = new StreamWriter(file))
+        {
+            await writer.WriteAsync($"requirepass {await password.GetValueAsync(cancellationToken)}\n");
+        }
+
+        return path;
+    }
+
+    private static async Task<bool> PingRedisAsync(int port, string password, CancellationToken cancellationToken)
     {
         try
         {
             using var client = new TcpClient();
             await client.ConnectAsync("127.0.0.1", port, cancellationToken);
             var stream = client.GetStream();
-            await stream.WriteAsync("PING\r\n"u8.ToArray(), cancellationToken);
-            var buffer = new byte[16];
-            var read = await stream.ReadAsync(buffer, cancellationToken);
-            return Encoding.ASCII.GetString(buffer, 0, read).StartsWith("+PONG", StringComparison.Ordinal);
+            await stream.WriteAsync(Encoding.ASCII.GetBytes($"AUTH {password}\r\nPING\r\n"), cancellationToken);
+            var answer = new StringBuilder();
+            var buffer = new byte[64];
+            while (!answer.ToString().Contains("\r\n+PONG", StringComparison.Ordinal) && answer.Length < 512)
+            {
+                var read = await stream.ReadAsync(buffer, cancellationToken);
+                if (read == 0 || answer.Append(Encoding.ASCII.GetString(buffer, 0, read)).ToString().StartsWith('-'))
+                {
+                    return false; // closed, or an error such as a wrong password
+                }
+            }
+
+            return answer.ToString().StartsWith("+OK\r\n+PONG", StringComparison.Ordinal);
         }
         catch (SocketException)
         {

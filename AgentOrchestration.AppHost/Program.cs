@@ -7,12 +7,14 @@ var infrastructure = builder.AddInfrastructure();
 var security = builder.AddSecurityParameters();
 
 var agents = builder.AddProject<Projects.AgentOrchestration_AgentService>(ResourceNames.AgentService)
+    .WithDirectEndpoint()
     .WithServiceHealthCheck()
     .WithInternalCredential(security)
     .WithDatabase(infrastructure.AgentsDb, infrastructure)
     .WithRedis(infrastructure);
 
 var tools = builder.AddProject<Projects.AgentOrchestration_ToolService>(ResourceNames.ToolService)
+    .WithDirectEndpoint()
     .WithServiceHealthCheck()
     .WithInternalCredential(security)
     .WithOutboundPolicy(security)
@@ -21,6 +23,7 @@ var tools = builder.AddProject<Projects.AgentOrchestration_ToolService>(Resource
     .WithReference(agents).WaitFor(agents);
 
 var logging = builder.AddProject<Projects.AgentOrchestration_LoggingService>(ResourceNames.LoggingService)
+    .WithDirectEndpoint()
     .WithServiceHealthCheck()
     .WithInternalCredential(security)
     .WithDatabase(infrastructure.LogsDb, infrastructure)

@@ -29,6 +29,10 @@ public static class ResourceNames
     public const string InternalApiKey = "internal-api-key";
     public const string OutboundAllowList = "outbound-allow-list";
 
+    /// <summary>Local mode's Postgres and Redis passwords (the container resources make their own, of the same names).</summary>
+    public const string PostgresPassword = "postgres-password";
+    public const string RedisPassword = "redis-password";
+
     public static readonly string[] Databases = [AgentsDb, ToolsDb, TasksDb, LogsDb];
     public static readonly string[] Services = [AgentService, ToolService, ApiService, LoggingService];
 }

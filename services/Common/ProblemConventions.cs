@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AgentOrchestration.ServiceCommon.Guards;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
@@ -66,6 +67,10 @@ public static class ProblemConventions
         app.Use((context, next) => context.Request.ContentLength > maxBody
             ? throw new BadHttpRequestException("The request body is too large.", StatusCodes.Status413PayloadTooLarge)
             : next(context));
+
+        // Unstorable text in the path or query, and JSON bodies that are malformed, too deep, ambiguous or
+        // unstorable, are refused here for every endpoint, the gateway's proxied routes included.
+        app.UseRequestGuards(maxBody, app.Configuration.GetValue("Limits:MaxJsonDepth", DefaultMaxJsonDepth));
         return app;
     }
 

@@ -17,6 +17,7 @@ public static class Problems
     public const string Conflict = "conflict";
     public const string PreconditionFailed = "precondition_failed";
     public const string Internal = "internal_error";
+    public const string DependencyUnavailable = "dependency_unavailable";
 
     public static string TypeFor(string code) => $"/problems/{code}";
 

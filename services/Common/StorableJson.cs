@@ -16,7 +16,9 @@ public static class StorableJson
     /// <summary>The JSON Pointer of the first string or property name that cannot be stored, or null when all can.</summary>
     public static string? FindUnstorable(JsonElement element) => Find(element, "");
 
-    public static bool IsStorable(string value)
+    public static bool IsStorable(string value) => IsStorable(value.AsSpan());
+
+    public static bool IsStorable(ReadOnlySpan<char> value)
     {
         for (var i = 0; i < value.Length; i++)
         {

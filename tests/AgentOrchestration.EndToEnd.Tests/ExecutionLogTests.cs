@@ -1,8 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Aspire.Hosting.ApplicationModel;
-using Microsoft.Extensions.DependencyInjection;
+using AgentOrchestration.EndToEnd.Tests.Faults;
 
 namespace AgentOrchestration.EndToEnd.Tests;
 
@@ -89,44 +88,106 @@ public sealed class ExecutionLogTests(AppHostFixture fixture)
         await (await Api.GetAsync($"/tasks/{id}/logs?level=loud")).AssertProblemAsync(400, "validation_failed");
     }
 
+    /// <summary>
+    /// An outage as it happens (this system's LoggingService dies without a goodbye): every logging route answers
+    /// 503 dependency_unavailable within seconds, tasks still run, and after the restart their events are all there.
+    /// </summary>
     [Fact]
-    public async Task EventsPublishedWhileTheLoggingServiceIsStoppedAreDeliveredAfterItRestarts()
+    public async Task WhileTheLoggingServiceIsDownItsRoutesAnswer503FastAndItsEventsArriveAfterItRestarts()
     {
         var agent = await Api.RegisterAgentAsync("echo", "sleep");
-        var commands = fixture.App.Services.GetRequiredService<ResourceCommandService>();
-        // An outage as it happens: the process dies without a goodbye.
-        KillLoggingService();
-        await fixture.App.ResourceNotifications.WaitForResourceAsync(ResourceNames.LoggingService,
-            e => e.Snapshot.State?.Text is "Finished" or "Exited" or "FailedToStart").WaitAsync(TimeSpan.FromSeconds(30));
+        var before = await (await Api.ExecuteAsync(ThreeSteps(agent))).ReadJsonAsync();
+        await KillLoggingServiceAsync();
+        await FaultKit.WaitForExitedAsync(fixture.App, ResourceNames.LoggingService);
         Guid id;
         try
         {
+            var beforeId = before.GetProperty("id").GetGuid();
+            foreach (var route in (string[])[$"/tasks/{beforeId}/logs", "/openapi/logging.json", $"/tasks/{beforeId}/logs/stream", "/logs/stream"])
+            {
+                using var quick = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                var started = System.Diagnostics.Stopwatch.StartNew();
+                using var response = await StreamClient.GetAsync(route, HttpCompletionOption.ResponseHeadersRead, quick.Token);
+                await response.AssertProblemAsync(503, "dependency_unavailable");
+                Assert.True(started.Elapsed < TimeSpan.FromSeconds(3), $"{route} took {started.Elapsed.TotalSeconds:0.0} s to answer 503");
+            }
+
             var task = await (await Api.ExecuteAsync(ThreeSteps(agent))).ReadJsonAsync();
             Assert.Equal("succeeded", task.GetProperty("status").GetString());
             id = task.GetProperty("id").GetGuid();
         }
         finally
         {
-            var started = await commands.ExecuteCommandAsync(ResourceNames.LoggingService, KnownResourceCommands.StartCommand);
-            Assert.True(started.Success, started.Message);
-            await fixture.App.ResourceNotifications.WaitForResourceHealthyAsync(ResourceNames.LoggingService)
-                .WaitAsync(TimeSpan.FromMinutes(2));
+            await FaultKit.StartAsync(fixture.App, ResourceNames.LoggingService);
         }
 
         var events = await WaitForLogsAsync(id, e => e.Any(x => x.GetProperty("type").GetString() == "task.succeeded"));
         Assert.Equal(Enumerable.Range(1, events.Count), events.Select(e => e.GetProperty("seq").GetInt32()));
+        Assert.Equal(HttpStatusCode.OK, (await Api.GetAsync("/openapi/logging.json")).StatusCode);
     }
 
-    private static void KillLoggingService()
+    /// <summary>Headers come at once, not with the first event or the 15 s heartbeat: EventSource reports "open" straight away.</summary>
+    [Fact]
+    public async Task StreamsAreOpenAtOnceAndClosingThemLeavesNoErrorInTheLoggingService()
     {
-        var processes = System.Diagnostics.Process.GetProcesses()
-            .Where(p => { try { return p.MainModule?.FileName?.EndsWith("/AgentOrchestration.LoggingService", StringComparison.Ordinal) == true; } catch { return false; } })
-            .ToList();
-        Assert.NotEmpty(processes);
-        foreach (var process in processes)
+        var agent = await Api.RegisterAgentAsync("sleep");
+        var accepted = await Api.ExecuteAsync($$"""
+            { "agent": "{{agent}}", "steps": [ { "id": "s", "tool": "sleep", "arguments": { "ms": 8000 } } ] }
+            """, prefer: "respond-async");
+        var id = (await accepted.ReadJsonAsync()).GetProperty("id").GetGuid();
+        foreach (var route in (string[])[$"/logs/stream?agent={agent}", $"/tasks/{id}/logs/stream?after=1000"])
         {
-            process.Kill();
+            var started = System.Diagnostics.Stopwatch.StartNew();
+            using (var stream = await SseReader.OpenAsync(StreamClient, route).WaitAsync(TimeSpan.FromSeconds(10)))
+            {
+                Assert.True(started.Elapsed < TimeSpan.FromSeconds(3), $"{route}: headers after {started.Elapsed.TotalSeconds:0.0} s");
+            }
         }
+
+        await Task.Delay(TimeSpan.FromSeconds(1)); // the service notices the disconnects
+        var logs = await ResourceLogs.CollectAsync(fixture.App, TimeSpan.FromSeconds(2));
+        Assert.DoesNotContain(logs, line => line.Contains("must not be null", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task TheStreamOfAnUnknownTaskIs404()
+    {
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var response = await StreamClient.GetAsync($"/tasks/{Guid.NewGuid()}/logs/stream", HttpCompletionOption.ResponseHeadersRead, cancel.Token);
+        await response.AssertProblemAsync(404, "not_found");
+    }
+
+    /// <summary>A standard EventSource reconnects when a stream ends, with the last id it saw; after the terminal event that is 204, which makes it stop.</summary>
+    [Fact]
+    public async Task ReconnectingAfterTheTerminalEventIs204()
+    {
+        var agent = await Api.RegisterAgentAsync("echo", "sleep");
+        var id = await SubmitAsync(agent);
+        string terminalId;
+        using (var stream = await SseReader.OpenAsync(StreamClient, $"/tasks/{id}/logs/stream"))
+        {
+            var events = await stream.ReadUntilAsync(_ => false, StreamTimeout);
+            Assert.True(SseReader.IsTerminal(events[^1]));
+            terminalId = events[^1].Id!;
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/tasks/{id}/logs/stream");
+        request.Headers.Add("Last-Event-ID", terminalId);
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var reconnect = await StreamClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancel.Token);
+        Assert.Equal(HttpStatusCode.NoContent, reconnect.StatusCode);
+
+        // An earlier id still resumes: only a client that has seen the end is told to stop.
+        using var earlier = await SseReader.OpenAsync(StreamClient, $"/tasks/{id}/logs/stream", lastEventId: (int.Parse(terminalId) - 1).ToString());
+        Assert.Equal([terminalId], (await earlier.ReadUntilAsync(_ => false, StreamTimeout)).Select(e => e.Id));
+    }
+
+    /// <summary>Only this system's LoggingService: other systems on the machine (a developer's ./run.sh) are left alone.</summary>
+    private async Task KillLoggingServiceAsync()
+    {
+        var mine = (await FaultKit.ServiceProcessesAsync(fixture.App)).Where(p => p.Name == "AgentOrchestration.LoggingService").ToList();
+        Assert.Single(mine);
+        System.Diagnostics.Process.GetProcessById(mine[0].Pid).Kill();
     }
 
     private async Task<Guid> SubmitAsync(string agent)

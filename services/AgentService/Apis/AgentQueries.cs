@@ -1,5 +1,3 @@
-using System.Buffers.Text;
-using System.Text;
 using AgentOrchestration.ServiceCommon;
 using AgentOrchestration.ServiceCommon.Contracts;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -88,7 +86,7 @@ public static class AgentQueries
         return null;
     }
 
-    private static string EncodeCursor(string name) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(name));
+    private static string EncodeCursor(string name) => PageCursor.Encode(name);
 
     private static string? DecodeCursor(string? cursor, Dictionary<string, string[]> errors)
     {
@@ -97,14 +95,12 @@ public static class AgentQueries
             return null;
         }
 
-        try
+        if (PageCursor.TryDecode(cursor, out var name))
         {
-            return Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor));
+            return name;
         }
-        catch (FormatException)
-        {
-            errors["/query/cursor"] = ["cursor is not one this API returned."];
-            return null;
-        }
+
+        errors["/query/cursor"] = ["cursor is not one this API returned."];
+        return null;
     }
 }

@@ -36,6 +36,9 @@ public static class SecurityServiceExtensions
         builder.Services.AddReverseProxy()
             .LoadFromMemory(GatewayRoutes.Routes, GatewayRoutes.Clusters)
             .AddTransforms(context => CallerTransforms.Add(context, internalCredential))
+            // A service that is down refuses the connection at once; one that cannot be reached must not hold the
+            // request either (YARP's default connect timeout is unlimited).
+            .ConfigureHttpClient((_, handler) => handler.ConnectTimeout = GatewayRoutes.ConnectTimeout)
             .AddServiceDiscoveryDestinationResolver();
     }
 
@@ -43,7 +46,9 @@ public static class SecurityServiceExtensions
     {
         app.MapReverseProxy(proxy =>
         {
+            proxy.Use((context, next) => DependencyErrors.InvokeAsync(context, next));
             proxy.Use((context, next) => AgentScope.InvokeAsync(context, next));
+            proxy.Use((context, next) => KnownTask.InvokeAsync(context, next));
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();
             proxy.UsePassiveHealthChecks();

@@ -11,6 +11,7 @@ namespace AgentOrchestration.ApiService.Gateway;
 public static class GatewayRoutes
 {
     private const int ProxyOrder = 100;
+    public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(3);
     private static readonly string[] Get = ["GET", "HEAD"];
     private static readonly string[] Writes = ["POST", "PUT", "PATCH", "DELETE"];
 

@@ -6,7 +6,7 @@ namespace AgentOrchestration.LoggingService.Apis;
 /// <summary>GET /logs/stream?agent=&amp;level=: every task's events as they are stored, for the dashboard's live view.</summary>
 public static class LiveFeed
 {
-    public static async Task<IResult?> StreamAsync(string? agent, string? level, HttpResponse response, EventBroadcaster broadcaster,
+    public static async Task<IResult> StreamAsync(string? agent, string? level, HttpResponse response, EventBroadcaster broadcaster,
         IHostApplicationLifetime lifetime, CancellationToken requestAborted)
     {
         // End the stream when the service stops, so a restart is not held up by open connections.
@@ -24,10 +24,9 @@ public static class LiveFeed
         var minimum = level is null ? 0 : EventStore.Severity(level);
         using var subscription = broadcaster.Subscribe(e =>
             (agentName is null || e.Agent == agentName) && EventStore.Severity(e.Level) >= minimum);
-        ServerSentEvents.Begin(response);
-        await response.Body.FlushAsync(cancellationToken);
         try
         {
+            await ServerSentEvents.BeginAsync(response, cancellationToken);
             while (true)
             {
                 using var heartbeat = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -45,7 +44,9 @@ public static class LiveFeed
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return null; // the client went away
+            // The client went away. The response is already written: an empty result, since minimal APIs refuse a
+            // null one (that threw "The IResult returned by the Delegate must not be null" on every disconnect).
+            return Results.Empty;
         }
     }
 }

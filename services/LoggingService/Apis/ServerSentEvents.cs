@@ -8,12 +8,18 @@ public static class ServerSentEvents
 {
     public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(15);
 
-    public static void Begin(HttpResponse response)
+    /// <summary>
+    /// Sends the headers and a first comment at once, so the client (through the gateway too: YARP, like most
+    /// proxies, passes headers on with the first body bytes) sees the stream open before any event or heartbeat.
+    /// </summary>
+    public static async Task BeginAsync(HttpResponse response, CancellationToken cancellationToken)
     {
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
         // Proxies such as nginx must pass each event on at once.
         response.Headers["X-Accel-Buffering"] = "no";
+        await response.WriteAsync(": connected\n\n", cancellationToken);
+        await response.Body.FlushAsync(cancellationToken);
     }
 
     /// <param name="id">The SSE id: the event's seq for a task stream, so Last-Event-ID resumes exactly after it.</param>

@@ -7,7 +7,8 @@ namespace AgentOrchestration.LoggingService.Apis;
 /// GET /tasks/{id}/logs/stream: the task's history, then its live events, each with "id: seq", strictly in seq
 /// order with no gap and no duplicate, ending after the terminal event. Last-Event-ID (or ?after=) resumes right
 /// after that seq. Live events that arrive out of order wait until the gap is filled; the store is asked again
-/// whenever a gap remains, so a missed notification never stalls the stream.
+/// whenever a gap remains, so a missed notification never stalls the stream. Resuming after the terminal event is
+/// 204 No Content. Whether the task exists is the gateway's answer (404), which owns the tasks.
 /// </summary>
 public static class TaskLogStream
 {
@@ -20,13 +21,19 @@ public static class TaskLogStream
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, lifetime.ApplicationStopping);
         var cancellationToken = stopping.Token;
         var last = int.TryParse(request.Headers["Last-Event-ID"], out var resumeAt) ? resumeAt : after ?? 0;
-        using var subscription = broadcaster.Subscribe(e => e.TaskId == taskId);
-        ServerSentEvents.Begin(response);
-        await response.Body.FlushAsync(cancellationToken);
+        // A client resuming after the terminal event (EventSource reconnects whenever a stream ends) is told with
+        // 204 that there is nothing more, which makes a standard EventSource stop.
+        if (last > 0 && await store.TerminalSeqAsync(taskId, cancellationToken) <= last)
+        {
+            response.StatusCode = StatusCodes.Status204NoContent;
+            return;
+        }
 
+        using var subscription = broadcaster.Subscribe(e => e.TaskId == taskId);
         var waiting = new SortedDictionary<int, ExecutionEvent>();
         try
         {
+            await ServerSentEvents.BeginAsync(response, cancellationToken);
             if (await CatchUpAsync() is true)
             {
                 return;

@@ -66,6 +66,14 @@ public sealed class EventStore(LogsDbContext db)
         return rows.Select(ToContract).ToList();
     }
 
+    /// <summary>The seq of the task's terminal event, or null while it has none.</summary>
+    public Task<int?> TerminalSeqAsync(Guid taskId, CancellationToken cancellationToken) =>
+        db.Events.AsNoTracking()
+            .Where(e => e.TaskId == taskId && (e.Type == EventTypes.TaskSucceeded || e.Type == EventTypes.TaskFailed
+                || e.Type == EventTypes.TaskCancelled || e.Type == EventTypes.TaskTimedOut))
+            .Select(e => (int?)e.Seq)
+            .MinAsync(cancellationToken);
+
     public static ExecutionEvent ToContract(StoredEvent e) =>
         new(e.Id, e.TaskId, e.StepId, e.Seq, e.At, e.Level, e.Type, e.Message, e.Data?.RootElement.Clone(), e.Agent, e.TraceId);
 

@@ -16,13 +16,13 @@ public sealed class FuzzReport(ITestOutputHelper output)
     private readonly ConcurrentQueue<string> _failures = new();
 
     public void Count(string operation, Answer answer) =>
-        _tally.AddOrUpdate($"{operation} → {(answer.TimedOut ? "hang" : answer.Status)} {Invariants.CodeOf(answer)}", 1, (_, n) => n + 1);
+        _tally.AddOrUpdate($"{operation} → {answer.Outcome} {Invariants.CodeOf(answer)}", 1, (_, n) => n + 1);
 
     /// <summary>Records a violation (one example per operation, status and code) and throws it for CsCheck to shrink.</summary>
     public void Fail(string operation, object sample, Answer answer, string violation)
     {
         var code = Invariants.CodeOf(answer) ?? Answer.Excerpt(answer.Body, 60);
-        _violations.TryAdd($"{operation} {(answer.TimedOut ? "hang" : answer.Status)} {code}", $"{violation}\n      sample: {sample}");
+        _violations.TryAdd($"{operation} {answer.Outcome} {code}", $"{violation}\n      sample: {sample}");
         throw new InvariantViolation($"{operation}: {violation}");
     }
 
@@ -34,7 +34,7 @@ public sealed class FuzzReport(ITestOutputHelper output)
         }
         catch (Exception e)
         {
-            _failures.Enqueue($"{operation}: {Answer.Excerpt(e.Message, 2000)}");
+            _failures.Enqueue($"{operation}: {Answer.Excerpt(e.Message, 1500)}\n    {e.InnerException?.Message}");
         }
     }
 

@@ -10,6 +10,10 @@ public sealed record Answer(int Status, string? MediaType, string Body, TimeSpan
 {
     public bool TimedOut => Failure is not null;
 
+    /// <summary>The status, or what stood for one: "hang" (no answer within the bound) or "reset" (the connection failed).</summary>
+    public string Outcome => Failure is null ? Status.ToString(System.Globalization.CultureInfo.InvariantCulture)
+        : Failure.StartsWith("connection", StringComparison.Ordinal) ? "reset" : "hang";
+
     public override string ToString() => Failure ?? $"{Status} {MediaType} {Excerpt(Body)} ({Elapsed.TotalMilliseconds:F0} ms)";
 
     public static string Excerpt(string text, int max = 400) => text.Length <= max ? text : $"{text[..max]}… ({text.Length} chars)";
@@ -52,6 +56,8 @@ public sealed class GatewayClient : IDisposable
         {
             request.Content = new ByteArrayContent(body);
             request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+            // A body over the limit waits for the server's go-ahead: its 413 then arrives instead of a reset mid-upload.
+            request.Headers.ExpectContinue = body.Length > Mutation.BodyLimit;
         }
 
         foreach (var (name, value) in headers ?? [])

@@ -56,14 +56,16 @@ public sealed class Samples(FuzzWorld world)
         ["step"] = ["a", "step"],
     };
 
+    public Gen<Caller> Admins => Gen.OneOf([.. world.Admins]);
+
     public Gen<Caller> Callers => Gen.Frequency(
-        (3, (IGen<Caller>)Gen.OneOf([.. world.Admins])),
+        (4, (IGen<Caller>)Admins),
         (1, Gen.OneOf([.. world.Viewers])),
         (2, Gen.OneOf([.. world.Agents])));
 
     /// <summary>A valid instance of the operation's body schema, then none to three mutations (a fifth of samples stay valid).</summary>
-    public Gen<BodySample> Bodies(Operation operation, bool mutatedOnly = false) =>
-        Gen.SelectMany(Callers, caller =>
+    public Gen<BodySample> Bodies(Operation operation, bool mutatedOnly = false, bool adminOnly = false) =>
+        Gen.SelectMany(adminOnly ? Admins : Callers, caller =>
         {
             var instances = new SchemaGen(world, caller, operation.Components, operation.BodySchema).For(operation.BodySchema);
             var mutations = mutatedOnly

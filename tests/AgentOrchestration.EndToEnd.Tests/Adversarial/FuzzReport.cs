@@ -19,10 +19,10 @@ public sealed class FuzzReport(ITestOutputHelper output)
         _tally.AddOrUpdate($"{operation} → {answer.Outcome} {Invariants.CodeOf(answer)}", 1, (_, n) => n + 1);
 
     /// <summary>Records a violation (one example per operation, status and code) and throws it for CsCheck to shrink.</summary>
-    public void Fail(string operation, object sample, Answer answer, string violation)
+    public void Fail(string operation, object sample, Answer answer, string violation, string? cause = null)
     {
         var code = Invariants.CodeOf(answer) ?? Answer.Excerpt(answer.Body, 60);
-        _violations.TryAdd($"{operation} {answer.Outcome} {code}", $"{violation}\n      sample: {sample}");
+        _violations.TryAdd($"{operation} {answer.Outcome} {code} {cause}", $"{violation}\n      sample: {sample}");
         throw new InvariantViolation($"{operation}: {violation}");
     }
 

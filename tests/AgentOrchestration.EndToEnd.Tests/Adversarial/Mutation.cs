@@ -38,7 +38,7 @@ public sealed record Mutation(MutationKind Kind, int Target, int Variant)
     private const string InvalidUtf8Marker = "\uE000bad\uE001";
 
     private static readonly string[] NumberForms =
-        ["1.0", "1e3", "1E3", "1e400", "-1e400", "-0", "-0.0", "123456789012345678901234567890", "2147483648", "-2147483649", "0.5", "1e-400", "9007199254740993"];
+        ["1.0", "1e3", "1E3", "1e400", "-1e400", "1e308", "1.7976931348623157e308", "-0", "-0.0", "123456789012345678901234567890", "2147483648", "-2147483649", "0.5", "1e-400", "9007199254740993"];
 
     private static readonly string[] Whitespace = ["\n", "\r\n", " ", "\t", "\u2028", "\u00a0", "\r"];
 

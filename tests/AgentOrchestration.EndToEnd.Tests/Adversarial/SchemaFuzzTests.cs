@@ -85,7 +85,7 @@ public sealed class SchemaFuzzTests(AppHostFixture fixture, ITestOutputHelper ou
         report.Count(operation, answer);
         if (Invariants.Check(answer, sample.Path) is { } violation)
         {
-            report.Fail(operation, sample, answer, violation);
+            report.Fail(operation, sample, answer, violation, sample.Cause);
         }
 
         if (!Creates.TryGetValue(operation, out var collection) || sample.Name is null)

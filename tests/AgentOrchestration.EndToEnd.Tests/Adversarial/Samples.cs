@@ -72,9 +72,9 @@ public sealed class Samples(FuzzWorld world)
         Gen.SelectMany(adminOnly ? Admins : Callers, caller =>
         {
             var instances = new SchemaGen(world, caller, operation.Components, operation.BodySchema).For(operation.BodySchema);
-            var mutations = mutatedOnly
-                ? Mutation.Any.Array[1, 3]
-                : Gen.Frequency((1, (IGen<Mutation[]>)Gen.Const(System.Array.Empty<Mutation>())), (4, Mutation.Any.Array[1, 3]));
+            // Mostly one mutation, so that an earlier check (malformed JSON, say) does not hide what a later one does.
+            var mutated = Gen.Frequency((3, (IGen<Mutation[]>)Mutation.Any.Array[1, 1]), (1, Mutation.Any.Array[2, 3]));
+            var mutations = mutatedOnly ? mutated : Gen.Frequency((1, (IGen<Mutation[]>)Gen.Const(System.Array.Empty<Mutation>())), (4, mutated));
             return Gen.Select(instances, mutations, BodyPath(operation, caller), Headers(operation), (instance, changes, path, headers) =>
             {
                 var holder = new JsonArray(instance);
@@ -84,35 +84,48 @@ public sealed class Samples(FuzzWorld world)
             });
         });
 
-    /// <summary>Path and query parameters, each valid, odd or left out; writes never get a real thing's name in their path.</summary>
-    public Gen<ParameterSample> Parameters(Operation operation) =>
-        Gen.SelectMany(Callers, caller =>
+    /// <summary>
+    /// Path and query parameters. Mostly one parameter is hostile and the others valid or left out, so that a check
+    /// of another parameter cannot hide what the hostile one does; sometimes every parameter is drawn freely.
+    /// A write never gets a real thing's name in its path.
+    /// </summary>
+    public Gen<ParameterSample> Parameters(Operation operation)
+    {
+        var parameters = operation.Parameters.Where(p => p.In is "path" or "query").ToList();
+        return Gen.SelectMany(Callers, Gen.Int[0, parameters.Count], (caller, hostile) =>
         {
             var path = Gen.Const(operation.Path);
-            foreach (var parameter in operation.In("path"))
-            {
-                var valid = operation.Method == "GET" ? PathValues(operation, parameter.Name, caller) : [];
-                var value = valid.Length == 0
-                    ? Gen.OneOf(OddValues)
-                    : Gen.Frequency((1, (IGen<string>)Gen.OneOf(valid)), (1, Gen.OneOf(OddValues)));
-                path = Gen.Select(path, value, (p, v) => p.Replace($"{{{parameter.Name}}}", v, StringComparison.Ordinal));
-            }
-
             var query = Gen.Const("");
-            foreach (var parameter in operation.In("query"))
+            for (var i = 0; i < parameters.Count; i++)
             {
-                var valid = parameter.Name == "agent" ? [.. world.AgentNames] : ValidQuery.GetValueOrDefault(parameter.Name, ["x"]);
+                var parameter = parameters[i];
                 var odd = parameter.Name == "cursor" ? [.. OddValues, .. GarbageCursors] : OddValues;
-                var value = Gen.Frequency(
-                    (2, (IGen<string?>)Gen.Const((string?)null)),
-                    (2, Gen.OneOf(valid).Select(v => (string?)v)),
-                    (3, Gen.OneOf(odd).Select(v => (string?)v)),
-                    (1, Gen.Select(Gen.OneOf(valid), Gen.OneOf(odd), (a, b) => (string?)$"{a}&{parameter.Name}={b}")));
-                query = Gen.Select(query, value, (q, v) => v is null ? q : $"{q}{(q.Length == 0 ? "?" : "&")}{parameter.Name}={v}");
+                var free = hostile == parameters.Count; // the last choice: no single hostile parameter
+                if (parameter.In == "path")
+                {
+                    var valid = operation.Method == "GET" ? PathValues(operation, parameter.Name, caller) : [];
+                    var value = valid.Length == 0 || i == hostile ? Gen.OneOf(odd)
+                        : free ? Gen.Frequency((1, (IGen<string>)Gen.OneOf(valid)), (1, Gen.OneOf(odd)))
+                        : Gen.OneOf(valid);
+                    path = Gen.Select(path, value, (p, v) => p.Replace($"{{{parameter.Name}}}", v, StringComparison.Ordinal));
+                    continue;
+                }
+
+                var good = parameter.Name == "agent" ? [.. (caller.AgentName is { } own ? [own] : world.AgentNames)] : ValidQuery.GetValueOrDefault(parameter.Name, ["x"]);
+                var omitted = (IGen<string?>)Gen.Const((string?)null);
+                var validValue = Gen.OneOf(good).Select(v => (string?)v);
+                var oddValue = Gen.Frequency(
+                    (4, (IGen<string?>)Gen.OneOf(odd).Select(v => (string?)v)),
+                    (1, Gen.Select(Gen.OneOf(good), Gen.OneOf(odd), (a, b) => (string?)$"{a}&{parameter.Name}={b}")));
+                var queryValue = i == hostile ? oddValue
+                    : free ? Gen.Frequency((2, omitted), (2, validValue), (3, oddValue))
+                    : Gen.Frequency((1, omitted), (1, validValue));
+                query = Gen.Select(query, queryValue, (q, v) => v is null ? q : $"{q}{(q.Length == 0 ? "?" : "&")}{parameter.Name}={v}");
             }
 
             return Gen.Select(path, query, (p, q) => new ParameterSample(operation, caller, p + q));
         });
+    }
 
     private Gen<string> BodyPath(Operation operation, Caller caller)
     {

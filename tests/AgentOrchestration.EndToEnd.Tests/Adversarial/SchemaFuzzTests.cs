@@ -55,7 +55,7 @@ public sealed class SchemaFuzzTests(AppHostFixture fixture, ITestOutputHelper ou
         {
             // A stream with valid parameters stays open: only its headers are awaited, so fewer samples, more at once.
             await report.RunAsync(operation.Id, samples.Parameters(operation), sample => SendAsync(sample, report),
-                iterations: operation.IsStream ? 12 : 50, threads: operation.IsStream ? 6 : 3, print: s => s.ToString());
+                iterations: operation.IsStream ? 12 : 80, threads: operation.IsStream ? 6 : 3, print: s => s.ToString());
         }
 
         report.AssertNoViolations();

@@ -67,7 +67,7 @@ public sealed class Samples(FuzzWorld world)
         (1, Gen.OneOf([.. world.Viewers])),
         (2, Gen.OneOf([.. world.Agents])));
 
-    /// <summary>A valid instance of the operation's body schema, then none to three mutations (a fifth of samples stay valid).</summary>
+    /// <summary>A valid instance of the operation's body schema, then mutations: a fifth stay valid, most get one, some two or three.</summary>
     public Gen<BodySample> Bodies(Operation operation, bool mutatedOnly = false, bool adminOnly = false) =>
         Gen.SelectMany(adminOnly ? Admins : Callers, caller =>
         {

@@ -5,12 +5,16 @@ namespace AgentOrchestration.EndToEnd.Tests;
 
 internal static class HttpTools
 {
-    /// <summary>Registers an HTTP tool (POST, any object as input) at the URL; returns its unique name.</summary>
+    /// <summary>
+    /// Registers an HTTP tool (POST, any object as input) at the URL; returns its unique name. A POST is not repeated
+    /// after a 5xx unless the tool is declared <paramref name="idempotent"/>.
+    /// </summary>
     public static async Task<string> RegisterHttpToolAsync(
-        this HttpClient api, string url, string prefix = "http", int timeoutMs = 5000, Dictionary<string, string>? headers = null)
+        this HttpClient api, string url, string prefix = "http", int timeoutMs = 5000, Dictionary<string, string>? headers = null,
+        bool idempotent = false)
     {
         var name = Json.UniqueName(prefix);
-        object http = headers is null ? new { url, method = "POST" } : new { url, method = "POST", headers };
+        object http = new { url, method = "POST", headers = headers ?? [], idempotent };
         var response = await api.PostAsJsonAsync("/tools", new
         {
             name,

@@ -86,4 +86,29 @@ public sealed class RoleTests(AppHostFixture fixture)
         await (await asMe.PostAsJsonAsync("/register-agent", new { name = Json.UniqueName("nope") })).AssertProblemAsync(403, "forbidden");
         await (await asMe.GetAsync("/api-keys")).AssertProblemAsync(403, "forbidden");
     }
+
+    /// <summary>
+    /// An agent key's live feed is filtered by the agent's id (the gateway sets it, whatever the query says): it
+    /// hears its own task and not another agent's task that ran just before it.
+    /// </summary>
+    [Fact]
+    public async Task AnAgentsLiveFeedCarriesItsOwnTasksOnly()
+    {
+        var me = await Admin.RegisterAgentWithKeyAsync("echo");
+        var other = await Admin.RegisterAgentWithKeyAsync("echo");
+        using var asMe = fixture.CreateApiClient(me.ApiKey);
+        using var feed = await SseReader.OpenAsync(asMe, $"/logs/stream?agent={other.Name}");
+
+        var theirs = await Admin.ExecuteAsync($$"""{ "agent": "{{other.Name}}", "tool": "echo", "arguments": { "text": "theirs" } }""");
+        var theirTask = (await theirs.ReadJsonAsync()).GetProperty("id").GetGuid();
+        var mine = await asMe.ExecuteAsync($$"""{ "agent": "{{me.Name}}", "tool": "echo", "arguments": { "text": "mine" } }""");
+        var myTask = (await mine.ReadJsonAsync()).GetProperty("id").GetGuid();
+
+        var heard = await feed.ReadUntilAsync(e => SseReader.IsTerminal(e) && e.Data.GetProperty("taskId").GetGuid() == myTask,
+            TimeSpan.FromSeconds(30));
+
+        Assert.Contains(heard, e => SseReader.IsTerminal(e) && e.Data.GetProperty("taskId").GetGuid() == myTask);
+        Assert.All(heard, e => Assert.Equal(myTask, e.Data.GetProperty("taskId").GetGuid()));
+        Assert.NotEqual(theirTask, myTask);
+    }
 }

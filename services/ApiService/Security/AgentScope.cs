@@ -34,7 +34,7 @@ public static class AgentScope
         {
             AgentsRead => CheckAgentRead(context, caller),
             TaskLogs => await CheckTaskOwnerAsync(context, caller.AgentId),
-            LiveLogs => OnlyOwnFeed(context, caller.AgentName),
+            LiveLogs => OnlyOwnFeed(context, caller.AgentId),
             ToolsRead => OnlySelfAsAgentFilter(context, caller),
             _ => null,
         };
@@ -81,12 +81,16 @@ public static class AgentScope
                 "Leave out agent= or name your own agent (its id or name).");
     }
 
-    /// <summary>The feed is filtered to the caller's tasks whatever agent the query asked for.</summary>
-    private static IResult? OnlyOwnFeed(HttpContext context, string? agentName)
+    /// <summary>
+    /// The feed is filtered to the caller's tasks whatever agent the query asked for, by id: a later agent that took
+    /// a deleted agent's name must not hear the old agent's tasks.
+    /// </summary>
+    private static IResult? OnlyOwnFeed(HttpContext context, Guid? agentId)
     {
-        var query = new QueryBuilder(context.Request.Query.Where(q => !q.Key.Equals("agent", StringComparison.OrdinalIgnoreCase)))
+        var query = new QueryBuilder(context.Request.Query.Where(q =>
+            !q.Key.Equals("agent", StringComparison.OrdinalIgnoreCase) && !q.Key.Equals("agentId", StringComparison.OrdinalIgnoreCase)))
         {
-            { "agent", agentName ?? "" },
+            { "agentId", (agentId ?? Guid.Empty).ToString() },
         };
         context.Request.QueryString = query.ToQueryString();
         return null;

@@ -14,7 +14,8 @@ public sealed record ExecutionEvent(
     string Message,
     JsonElement? Data,
     string Agent,
-    string? TraceId);
+    string? TraceId,
+    Guid? AgentId = null);
 
 /// <summary>The Redis stream between the ApiService's outbox relay and the LoggingService's consumer group.</summary>
 public static class ExecutionEventStream

@@ -3,10 +3,13 @@ using AgentOrchestration.ServiceCommon.Contracts;
 
 namespace AgentOrchestration.LoggingService.Apis;
 
-/// <summary>GET /logs/stream?agent=&amp;level=: every task's events as they are stored, for the dashboard's live view.</summary>
+/// <summary>
+/// GET /logs/stream?agent=&amp;agentId=&amp;level=: every task's events as they are stored, for the dashboard's live view.
+/// <c>agent</c> filters by name; <c>agentId</c> by id (what the gateway sets for an agent key).
+/// </summary>
 public static class LiveFeed
 {
-    public static async Task<IResult> StreamAsync(string? agent, string? level, HttpResponse response, EventBroadcaster broadcaster,
+    public static async Task<IResult> StreamAsync(string? agent, Guid? agentId, string? level, HttpResponse response, EventBroadcaster broadcaster,
         IHostApplicationLifetime lifetime, CancellationToken requestAborted)
     {
         // End the stream when the service stops, so a restart is not held up by open connections.
@@ -23,7 +26,8 @@ public static class LiveFeed
         var agentName = agent?.ToLowerInvariant();
         var minimum = level is null ? 0 : EventStore.Severity(level);
         using var subscription = broadcaster.Subscribe(e =>
-            (agentName is null || e.Agent == agentName) && EventStore.Severity(e.Level) >= minimum);
+            (agentName is null || e.Agent == agentName) && (agentId is null || e.AgentId == agentId)
+            && EventStore.Severity(e.Level) >= minimum);
         try
         {
             await ServerSentEvents.BeginAsync(response, cancellationToken);

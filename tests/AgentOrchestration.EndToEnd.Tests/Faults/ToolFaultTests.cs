@@ -77,6 +77,7 @@ public sealed class ToolFaultTests(AppHostFixture fixture) : IAsyncLifetime
         Assert.Equal(3, _server.CallsTo(key));
     }
 
+    /// <summary>The flaky tool is declared idempotent: only then may a POST that answered 503 be repeated.</summary>
     private Task<string> RegisterHttpToolAsync(string path, int timeoutMs) =>
-        Api.RegisterHttpToolAsync(_server.BaseUrl + path, "fault", timeoutMs);
+        Api.RegisterHttpToolAsync(_server.BaseUrl + path, "fault", timeoutMs, idempotent: true);
 }

@@ -103,9 +103,14 @@ public sealed class EventOutboxRelay(
             return 0;
         }
 
+        // Events carry the task's agent id: a name can be deleted and registered again by someone else, an id cannot,
+        // so the live feed of an agent key is filtered by id.
+        var taskIds = batch.Select(e => e.TaskId).Distinct().ToList();
+        var agentIds = await db.Tasks.Where(t => taskIds.Contains(t.Id)).Select(t => new { t.Id, t.AgentId })
+            .ToDictionaryAsync(t => t.Id, t => t.AgentId, cancellationToken);
         var stream = redis.GetDatabase();
         var adds = batch.Select(e => stream.StreamAddAsync(ExecutionEventStream.Name, ExecutionEventStream.Field,
-            JsonSerializer.Serialize(ToContract(e), JsonSerializerOptions.Web))).ToList();
+            JsonSerializer.Serialize(ToContract(e, agentIds.GetValueOrDefault(e.TaskId)), JsonSerializerOptions.Web))).ToList();
         await Task.WhenAll(adds);
 
         var ids = batch.Select(e => e.Id).ToList();
@@ -117,6 +122,7 @@ public sealed class EventOutboxRelay(
         return batch.Count;
     }
 
-    private static ExecutionEvent ToContract(ExecutionEventRecord e) => new(
-        e.Id, e.TaskId, e.StepId, e.Seq, e.At, e.Level, e.Type, e.Message, e.Data?.RootElement.Clone(), e.AgentName, e.TraceId);
+    private static ExecutionEvent ToContract(ExecutionEventRecord e, Guid agentId) => new(
+        e.Id, e.TaskId, e.StepId, e.Seq, e.At, e.Level, e.Type, e.Message, e.Data?.RootElement.Clone(), e.AgentName, e.TraceId,
+        agentId == Guid.Empty ? null : agentId);
 }

@@ -51,7 +51,18 @@ public sealed class ToolCatalog(HttpClient http, ToolSchemaCache cache)
 
         response.EnsureSuccessStatusCode();
         var body = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
-        var schema = JsonSchemas.Build(body.GetProperty("inputSchema"));
+        JsonSchema schema;
+        try
+        {
+            schema = JsonSchemas.Build(body.GetProperty("inputSchema"));
+        }
+        catch (Exception ex) when (ex is JsonSchemaException or ArgumentException or InvalidOperationException)
+        {
+            // Only a tool stored before schemas were checked at registration can get here; the ToolService refuses
+            // its calls with tool_schema_unusable, which is what the step will report.
+            return (true, null);
+        }
+
         cache.Set(tool, schema);
         return (true, schema);
     }

@@ -18,9 +18,7 @@ public sealed class TaskEngineRobustnessTests(AppHostFixture fixture)
     [Fact]
     public async Task StepsOfFifteenAndSixtyFiveSecondsSucceedWithOneAttemptAndOneStart()
     {
-        // The ToolService's own limit for the builtin (30 s by default) is the tool's business, not the engine's: give it room.
-        var patched = await Api.PatchAsJsonAsync("/tools/sleep", new { timeoutMs = 600_000 });
-        Assert.True(patched.IsSuccessStatusCode, await patched.Content.ReadAsStringAsync());
+        // With every default: no step, tool or client limit below a minute may interfere.
         var agent = await Api.RegisterAgentAsync("sleep");
         var ids = new List<Guid>();
         foreach (var ms in (int[])[15_000, 65_000])

@@ -1,7 +1,14 @@
 namespace AgentOrchestration.ToolService.Builtins;
 
-/// <summary>A tool shipped with the service: registered at start-up, deterministic, with a real input schema.</summary>
-public sealed record BuiltinDefinition(string Name, string Description, string[] Tags, string InputSchema, string OutputSchema);
+/// <summary>
+/// A tool shipped with the service: registered at start-up, deterministic, with a real input schema. TimeoutMs is the
+/// longest one call may take; <c>sleep</c> may be asked to wait up to ten minutes, so its limit must allow that.
+/// </summary>
+public sealed record BuiltinDefinition(string Name, string Description, string[] Tags, string InputSchema, string OutputSchema,
+    int TimeoutMs = BuiltinDefinition.DefaultTimeoutMs)
+{
+    public const int DefaultTimeoutMs = 30_000;
+}
 
 public static class BuiltinCatalog
 {
@@ -35,7 +42,7 @@ public static class BuiltinCatalog
             Object("\"utc\": { \"type\": \"string\", \"format\": \"date-time\" }", "utc")),
         new("sleep", "Wait for a number of milliseconds, then return; stops early when cancelled.", ["time", "debug"],
             Object("\"ms\": { \"type\": \"integer\", \"minimum\": 0, \"maximum\": 600000 }", "ms"),
-            Object("\"sleptMs\": { \"type\": \"integer\" }", "sleptMs")),
+            Object("\"sleptMs\": { \"type\": \"integer\" }", "sleptMs"), TimeoutMs: Apis.ToolRules.MaxTimeoutMs),
         new("fail", "Always fail with the given message, for testing retries and error paths.", ["debug", "testing"],
             Object("\"message\": { \"type\": \"string\" }", "message"),
             Object("")),

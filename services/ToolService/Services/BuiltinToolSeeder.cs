@@ -24,9 +24,17 @@ public sealed class BuiltinToolSeeder(IServiceProvider services, TimeProvider cl
         {
             if (!existing.TryGetValue(builtin.Name, out var tool))
             {
-                tool = new Tool { Id = Guid.CreateVersion7(now), Name = builtin.Name, InputSchema = JsonDocument.Parse(builtin.InputSchema), CreatedAt = now };
+                tool = new Tool
+                {
+                    Id = Guid.CreateVersion7(now), Name = builtin.Name, InputSchema = JsonDocument.Parse(builtin.InputSchema),
+                    CreatedAt = now, TimeoutMs = builtin.TimeoutMs,
+                };
                 db.Tools.Add(tool);
             }
+
+            // Raised, never lowered: an admin may have given a builtin more time, and rows seeded by an older version
+            // kept the 30 s default that made a long sleep fail.
+            tool.TimeoutMs = Math.Max(tool.TimeoutMs, builtin.TimeoutMs);
 
             tool.Kind = ToolKind.Builtin;
             tool.Description = builtin.Description;

@@ -90,6 +90,7 @@ export interface components {
         };
         AgentResponse: {
             apiKey?: null | string;
+            apiKeyNotice?: null | string;
             /** Format: date-time */
             createdAt: string;
             description: null | string;

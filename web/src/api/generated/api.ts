@@ -166,6 +166,7 @@ export interface components {
     schemas: {
         AgentResponse: {
             apiKey?: null | string;
+            apiKeyNotice?: null | string;
             /** Format: date-time */
             createdAt: string;
             description: null | string;
@@ -235,6 +236,7 @@ export interface components {
         };
         RegisterAgentResponse: {
             apiKey: null | string;
+            apiKeyNotice?: null | string;
             /** Format: uuid */
             id: string;
             name: string;

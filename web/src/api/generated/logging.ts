@@ -54,6 +54,8 @@ export interface components {
     schemas: {
         ExecutionEvent: {
             agent: string;
+            /** Format: uuid */
+            agentId?: null | string;
             /** Format: date-time */
             at: string;
             data: null | components["schemas"]["JsonElement"];
@@ -94,6 +96,7 @@ export interface operations {
         parameters: {
             query?: {
                 agent?: string;
+                agentId?: string;
                 level?: string;
             };
             header?: never;

@@ -110,7 +110,7 @@ export interface components {
             outputSchema?: unknown;
             tags?: null | string[];
             /** Format: int32 */
-            timeoutMs?: null | number | string;
+            timeoutMs?: null | number;
         };
         CreateToolSourceRequest: {
             name: null | string;
@@ -120,11 +120,13 @@ export interface components {
             headers?: null | {
                 [key: string]: string;
             };
+            idempotent?: null | boolean;
             method?: null | string;
             url: null | string;
         };
         HttpToolView: {
             headerNames: string[];
+            idempotent: boolean;
             method: string;
             url: string;
         };
@@ -142,11 +144,18 @@ export interface components {
         InvokeToolRequest: {
             agent: null | string;
             arguments: null | components["schemas"]["JsonElement"];
+            /** @default false */
+            singleAttempt: boolean;
         };
         JsonElement: unknown;
+        SkippedTool: {
+            name: string;
+            reason: string;
+        };
         SyncResult: {
             added: string[];
             disabled: string[];
+            skipped: components["schemas"]["SkippedTool"][];
             source: string;
             updated: string[];
         };
@@ -196,7 +205,7 @@ export interface components {
             outputSchema?: unknown;
             tags?: null | string[];
             /** Format: int32 */
-            timeoutMs?: null | number | string;
+            timeoutMs?: null | number;
         };
     };
     responses: never;

@@ -108,11 +108,8 @@ public static class JsonSchemas
                     break;
             }
 
-            if (keyword.Handler is RefKeyword or DynamicRefKeyword)
-            {
-                continue; // a reference's subschema is reached (and bounded) where it is defined
-            }
-
+            // A reference's target is followed too: it may sit where no keyword leads (under an unknown keyword, or
+            // draft-07 "definitions"), and `seen` stops cycles.
             foreach (var subschema in keyword.Subschemas ?? [])
             {
                 BoundRegexes(subschema, seen);
@@ -120,6 +117,22 @@ public static class JsonSchemas
         }
     }
 
-    private static Regex Bounded(Regex regex) =>
-        new(regex.ToString(), regex.Options & ~RegexOptions.Compiled, PatternMatchTimeout);
+    /// <summary>
+    /// The non-backtracking engine where the pattern allows it: linear in the input, so no body of many strings that
+    /// each match just under the timeout can add up to minutes of CPU. (It reads \d and \w as Unicode classes, a
+    /// little wider than ECMAScript's ASCII ones.) Lookarounds and backreferences need the backtracking engine; those
+    /// keep the per-match timeout.
+    /// </summary>
+    private static Regex Bounded(Regex regex)
+    {
+        var pattern = regex.ToString();
+        try
+        {
+            return new Regex(pattern, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, PatternMatchTimeout);
+        }
+        catch (NotSupportedException)
+        {
+            return new Regex(pattern, regex.Options & ~RegexOptions.Compiled, PatternMatchTimeout);
+        }
+    }
 }

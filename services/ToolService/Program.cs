@@ -2,6 +2,7 @@ using AgentOrchestration.ServiceCommon;
 using AgentOrchestration.ServiceCommon.Security;
 using AgentOrchestration.ToolService.Apis;
 using AgentOrchestration.ToolService.Extensions;
+using AgentOrchestration.ToolService.Mcp;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -16,6 +17,7 @@ app.MapOpenApi();
 app.MapToolsApi();
 app.MapToolSourcesApi();
 app.MapStatsApi();
+app.UseMcpRequestGuard("/mcp");
 app.MapMcp("/mcp");
 app.MapDefaultEndpoints();
 

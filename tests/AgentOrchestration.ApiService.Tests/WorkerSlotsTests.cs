@@ -9,15 +9,27 @@ public sealed class WorkerSlotsTests
     public void AnAgentThatFilledItsShareLeavesRoomForAnother()
     {
         var options = new TaskOptions { MaxConcurrentTasks = 8 };
-        var slots = new WorkerSlots(options.MaxConcurrentTasks, options.AgentShare);
+        var slots = new WorkerSlots(options.MaxConcurrentTasks, options.AgentShare, options.ReservedSlots);
         var flooding = Guid.NewGuid();
         var other = Guid.NewGuid();
 
         var taken = Enumerable.Range(0, 100).Count(_ => slots.TryTake(flooding));
 
-        Assert.Equal(4, taken); // half the slots by default
+        Assert.Equal(7, taken); // alone it may use all but the reserve (an eighth of 8)
         Assert.Equal([flooding], slots.AgentsAtShare());
         Assert.True(slots.TryTake(other));
+        Assert.False(slots.TryTake(flooding));
+    }
+
+    [Fact]
+    public void AConfiguredShareIsAHardCap()
+    {
+        var options = new TaskOptions { MaxConcurrentTasks = 8, MaxRunningPerAgentPerReplica = 4 };
+        var slots = new WorkerSlots(options.MaxConcurrentTasks, options.AgentShare, options.ReservedSlots);
+        var flooding = Guid.NewGuid();
+
+        Assert.Equal(4, Enumerable.Range(0, 100).Count(_ => slots.TryTake(flooding)));
+        Assert.True(slots.TryTake(Guid.NewGuid()));
         Assert.True(slots.HasFree);
     }
 

@@ -148,4 +148,24 @@ public sealed class RequestGuardTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("""{"q":"a b/c","tag":"é"}""", await response.Content.ReadAsStringAsync());
     }
+
+    /// <summary>The inspection reads UTF-8: a body declared in another charset could decode to what it did not check.</summary>
+    [Theory]
+    [InlineData("iso-8859-1", HttpStatusCode.UnsupportedMediaType)]
+    [InlineData("utf-16", HttpStatusCode.UnsupportedMediaType)]
+    [InlineData("utf-8", HttpStatusCode.OK)]
+    [InlineData("UTF-8", HttpStatusCode.OK)]
+    public async Task AJsonBodyInAnotherCharsetIsRefused(string charset, HttpStatusCode expected)
+    {
+        var content = new ByteArrayContent(Encoding.UTF8.GetBytes("""{ "a": 1 }"""));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = charset };
+
+        var response = await _client.PostAsync("/echo", content);
+
+        Assert.Equal(expected, response.StatusCode);
+        if (expected != HttpStatusCode.OK)
+        {
+            await ProblemAsync(response, expected, "unsupported_media_type");
+        }
+    }
 }

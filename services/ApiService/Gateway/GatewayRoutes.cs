@@ -60,9 +60,16 @@ public static class GatewayRoutes
         Transforms = [new Dictionary<string, string> { ["PathSet"] = "/openapi/v1.json" }],
     };
 
+    /// <summary>
+    /// How long a forwarded exchange may go without a byte moving. YARP's default of 100 s would cut a tool call that
+    /// is allowed up to 10 minutes (and invite the client to repeat a POST); log streams send a heartbeat every 15 s.
+    /// </summary>
+    public static readonly TimeSpan ActivityTimeout = TimeSpan.FromMinutes(11);
+
     private static ClusterConfig Cluster(string service) => new()
     {
         ClusterId = service,
+        HttpRequest = new Yarp.ReverseProxy.Forwarder.ForwarderRequestConfig { ActivityTimeout = ActivityTimeout },
         Destinations = new Dictionary<string, DestinationConfig>
         {
             [service] = new() { Address = $"http://{service}" },

@@ -30,7 +30,7 @@ public sealed class TasksDbContext(DbContextOptions<TasksDbContext> options) : D
             task.Property(t => t.TraceParent).HasColumnName("trace_parent").HasMaxLength(64);
             task.Property(t => t.IdempotencyScope).HasColumnName("idempotency_scope").HasMaxLength(80);
             task.Property(t => t.IdempotencyKey).HasColumnName("idempotency_key").HasMaxLength(255);
-            // One caller's key never collides with another's (tasks from before scoping have no scope and keep their keys).
+            // One caller's key never collides with another's (the migration scoped older keys to their task's agent).
             task.HasIndex(t => new { t.IdempotencyScope, t.IdempotencyKey }).IsUnique();
             task.Property(t => t.RequestHash).HasColumnName("request_hash").HasMaxLength(64);
             task.Property(t => t.LeaseOwner).HasColumnName("lease_owner").HasMaxLength(128);

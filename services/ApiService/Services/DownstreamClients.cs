@@ -11,6 +11,12 @@ public sealed class AgentServiceClient(HttpClient http)
     /// <summary>The agent, or null when no agent has that id or name.</summary>
     public async Task<AgentResponse?> FindAsync(string idOrName, CancellationToken cancellationToken)
     {
+        // No agent has a longer name, and asking would put the whole string into a URL the AgentService refuses.
+        if (idOrName.Length > AgentRules.MaxNameLength && !AgentRules.LooksLikeId(idOrName))
+        {
+            return null;
+        }
+
         using var response = await http.GetAsync($"/agents/{Uri.EscapeDataString(idOrName)}", cancellationToken);
         if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
         {

@@ -27,6 +27,15 @@ public static class RequestGuards
 
             if (context.Request.HasJsonContentType() && MayHaveBody(context))
             {
+                // The inspection reads UTF-8; a body in another charset would be transcoded differently by the
+                // endpoint (two names that differ here could be one name there), so JSON here is UTF-8 only.
+                if (!IsUtf8(context.Request.ContentType))
+                {
+                    await Problems.Problem(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type",
+                        "JSON bodies must be UTF-8.", "Send Content-Type: application/json (charset utf-8, or none).").ExecuteAsync(context);
+                    return;
+                }
+
                 var body = await BufferAsync(context, maxBodyBytes);
                 if (JsonBodyInspector.Inspect(body.Span, maxDepth) is { } issue)
                 {
@@ -62,6 +71,12 @@ public static class RequestGuards
 
         return errors;
     }
+
+    private static bool IsUtf8(string? contentType) =>
+        !Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media)
+        || media.Charset.Length == 0
+        || media.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase)
+        || media.Charset.Equals("utf8", StringComparison.OrdinalIgnoreCase);
 
     private static bool MayHaveBody(HttpContext context) =>
         context.Request.ContentLength > 0

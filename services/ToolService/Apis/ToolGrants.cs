@@ -21,7 +21,7 @@ public static class ToolGrants
         }
         catch (HttpRequestException)
         {
-            return Problems.Problem(StatusCodes.Status503ServiceUnavailable, "dependency_unavailable", "The AgentService is unavailable.",
+            return Problems.Problem(StatusCodes.Status503ServiceUnavailable, Problems.DependencyUnavailable, "The AgentService is unavailable.",
                 "Agents' grants of the tool could not be removed, so nothing was deleted. Try again shortly.");
         }
     }

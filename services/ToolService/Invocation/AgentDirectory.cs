@@ -45,6 +45,12 @@ public sealed class AgentDirectory(HttpClient http, IConnectionMultiplexer redis
 
     public async Task<AgentGrant?> FindAsync(string idOrName, CancellationToken cancellationToken)
     {
+        // No agent has a longer name, and asking would put the whole string into a URL the AgentService refuses.
+        if (idOrName.Length > AgentRules.MaxNameLength && !AgentRules.LooksLikeId(idOrName))
+        {
+            return null;
+        }
+
         var key = CacheKey(idOrName);
         var cached = await redis.TryAsync(db => db.StringGetAsync(key), logger, "read the agent grant cache", LogLevel.Debug);
         if (cached is { HasValue: true } value)

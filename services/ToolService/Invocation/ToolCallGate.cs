@@ -34,7 +34,18 @@ public sealed class ToolCallGate(ToolsDbContext db, AgentDirectory agents, ToolS
 
         if (agent is not null)
         {
-            var grant = await agents.FindAsync(agent, cancellationToken);
+            AgentGrant? grant;
+            try
+            {
+                grant = await agents.FindAsync(agent, cancellationToken);
+            }
+            catch (HttpRequestException)
+            {
+                // A 503 says "try again": the engine repeats the call once the AgentService is back.
+                return Deny(Problems.Problem(StatusCodes.Status503ServiceUnavailable, Problems.DependencyUnavailable,
+                    "The AgentService is unavailable.", "Whether the agent may call this tool cannot be checked now. Try again shortly."));
+            }
+
             if (grant is null)
             {
                 return Deny(Problems.NotFound("Agent", agent));

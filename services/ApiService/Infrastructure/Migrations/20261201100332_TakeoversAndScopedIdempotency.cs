@@ -28,6 +28,13 @@ namespace AgentOrchestration.ApiService.Infrastructure.Migrations
                 nullable: false,
                 defaultValue: 0);
 
+            // Keys stored before scoping keep replaying for the agent that submitted them (the common case: an
+            // agent retrying its own submission across the upgrade).
+            migrationBuilder.Sql("""
+                UPDATE tasks SET idempotency_scope = 'agent:' || agent_id::text
+                WHERE idempotency_key IS NOT NULL AND idempotency_scope IS NULL
+                """);
+
             migrationBuilder.CreateIndex(
                 name: "IX_tasks_idempotency_scope_idempotency_key",
                 table: "tasks",

@@ -12,11 +12,16 @@ public sealed class TaskOptions
     public int MaxConcurrentTasks { get; set; } = 64;
 
     /// <summary>
-    /// Of those, how many one agent may hold, so another agent's task still starts at once (default: half the slots).
+    /// Of those, how many one agent may hold, so another agent's task still starts at once. Set, it is a hard cap.
+    /// Unset, an agent holds half the slots and may go beyond while an eighth of them (at least one) stays free for
+    /// others, so a lone agent is not held to half the replica.
     /// </summary>
     public int? MaxRunningPerAgentPerReplica { get; set; }
 
     public int AgentShare => Math.Clamp(MaxRunningPerAgentPerReplica ?? MaxConcurrentTasks / 2, 1, MaxConcurrentTasks);
+
+    /// <summary>Slots kept free for other agents once one agent is past its share (see <see cref="MaxRunningPerAgentPerReplica"/>).</summary>
+    public int ReservedSlots => MaxRunningPerAgentPerReplica is null ? Math.Max(1, MaxConcurrentTasks / 8) : MaxConcurrentTasks;
 
     /// <summary>
     /// A step's time limit when it sets no <c>timeoutMs</c> (10 minutes): real tools (an LLM call, a build) take minutes.

@@ -15,7 +15,7 @@ public sealed class TaskWorker(
     IServiceScopeFactory scopes, TaskRunner runner, TaskSignals signals, TaskOptions options, TimeProvider clock, ILogger<TaskWorker> logger)
     : BackgroundService
 {
-    private readonly WorkerSlots _slots = new(options.MaxConcurrentTasks, options.AgentShare);
+    private readonly WorkerSlots _slots = new(options.MaxConcurrentTasks, options.AgentShare, options.ReservedSlots);
     private readonly WakeSignal _slotFreed = new();
     private CancellationToken _stopping;
 
@@ -92,17 +92,48 @@ public sealed class TaskWorker(
         {
             await runner.RunAsync(taskId, _stopping);
         }
-        catch (Exception ex)
+        catch (Exception ex) when (!_stopping.IsCancellationRequested)
         {
             // The lease lapses and another attempt (here or on another replica) resumes the task; its takeovers are capped.
             logger.LogError(ex, "Running task {TaskId} failed; it will be resumed", taskId);
         }
+        catch (Exception)
+        {
+            // Stopping (the run was cut short on purpose): handed back below.
+        }
         finally
         {
+            if (_stopping.IsCancellationRequested)
+            {
+                await HandBackAsync(taskId);
+            }
+
             _slots.Release(agentId);
             _slotFreed.Set();
         }
     });
+
+    /// <summary>
+    /// A replica that stops on purpose hands its unfinished task back (no owner), so another replica resumes it at
+    /// once and a deploy is not counted as the task losing its runner. Best effort: if this fails, the lease lapses.
+    /// </summary>
+    private async Task HandBackAsync(Guid taskId)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<TasksDbContext>();
+            await db.Database.ExecuteSqlAsync($"""
+                UPDATE tasks SET lease_owner = NULL, lease_expires_at = NULL
+                WHERE id = {taskId} AND lease_owner = {options.ReplicaId} AND status IN ({TaskStatuses.Queued}, {TaskStatuses.Running})
+                """, timeout.Token);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or Npgsql.NpgsqlException or InvalidOperationException)
+        {
+            logger.LogWarning(ex, "Task {TaskId} was not handed back on stopping; its lease will lapse", taskId);
+        }
+    }
 
     private sealed record Claimed(Guid Id, Guid AgentId);
 

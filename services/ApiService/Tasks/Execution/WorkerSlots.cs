@@ -1,11 +1,15 @@
 namespace AgentOrchestration.ApiService.Tasks.Execution;
 
 /// <summary>
-/// A replica's worker slots, counted per agent: one agent may hold at most its share, so a flood of one agent's slow
-/// tasks leaves room for another agent's task to start at once. Claims ask <see cref="AgentsAtShare"/> and skip them.
+/// A replica's worker slots, counted per agent, so a flood of one agent's slow tasks leaves room for another agent's
+/// task to start at once. Past its share an agent may take more only while more than <paramref name="reserve"/> slots
+/// stay free: alone, it can use nearly the whole replica; another agent always finds the reserve. With the reserve
+/// equal to the total, the share is a hard cap. Claims ask <see cref="AgentsAtShare"/> and skip those agents.
 /// </summary>
-public sealed class WorkerSlots(int total, int perAgent)
+public sealed class WorkerSlots(int total, int perAgent, int? reserve = null)
 {
+    private readonly int _reserve = reserve ?? total;
+
     private readonly Lock _lock = new();
     private readonly Dictionary<Guid, int> _byAgent = [];
     private int _used;
@@ -32,7 +36,7 @@ public sealed class WorkerSlots(int total, int perAgent)
     {
         lock (_lock)
         {
-            if (_used >= total || _byAgent.GetValueOrDefault(agentId) >= perAgent)
+            if (_used >= total || IsAtShare(_byAgent.GetValueOrDefault(agentId)))
             {
                 return false;
             }
@@ -73,7 +77,9 @@ public sealed class WorkerSlots(int total, int perAgent)
     {
         lock (_lock)
         {
-            return _byAgent.Where(a => a.Value >= perAgent).Select(a => a.Key).ToArray();
+            return _byAgent.Where(a => IsAtShare(a.Value)).Select(a => a.Key).ToArray();
         }
     }
+
+    private bool IsAtShare(int held) => held >= perAgent && total - _used <= _reserve;
 }

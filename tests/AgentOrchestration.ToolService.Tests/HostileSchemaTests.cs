@@ -20,19 +20,23 @@ public sealed class HostileSchemaTests(ToolServiceFixture fixture) : IAsyncLifet
     public Task DisposeAsync() => Task.WhenAll(_server.DisposeAsync(), _mcp.DisposeAsync());
 
     [Fact]
-    public async Task ACatastrophicPatternTimesOutAsA422AndLeavesNoCoreBurning()
+    public async Task ACatastrophicPatternIsJudgedQuicklyAndLeavesNoCoreBurning()
     {
+        // The first needs no backtracking (linear engine: an ordinary mismatch); the backreference needs it (timeout).
         var name = await RegisterAsync(new { type = "object", properties = new { s = new { type = "string", pattern = "^(a+)+$" } } });
         var agent = await fixture.CreateAgentAsync(name);
+        var backtracking = await RegisterAsync(new { type = "object", properties = new { s = new { type = "string", pattern = "^(a+)+\\1$" } } });
+        var backtrackingAgent = await fixture.CreateAgentAsync(backtracking);
         var evil = new string('a', 40) + "!";
 
         for (var call = 0; call < 2; call++)
         {
             var watch = Stopwatch.StartNew();
-            var response = await fixture.InvokeAsync(name, agent, new { s = evil });
-            var problem = await response.AssertProblemAsync(422, "invalid_arguments");
+            var mismatch = await (await fixture.InvokeAsync(name, agent, new { s = evil })).AssertProblemAsync(422, "invalid_arguments");
+            var slow = await (await fixture.InvokeAsync(backtracking, backtrackingAgent, new { s = evil })).AssertProblemAsync(422, "invalid_arguments");
             Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"call {call} took {watch.Elapsed}");
-            Assert.Contains("too long", problem.GetProperty("errors").GetRawText());
+            Assert.True(mismatch.GetProperty("errors").TryGetProperty("/arguments/s", out _), mismatch.ToString());
+            Assert.Contains("too long", slow.GetProperty("errors").GetRawText());
         }
 
         // A value the pattern matches, or fails quickly, is judged as usual.
@@ -42,11 +46,12 @@ public sealed class HostileSchemaTests(ToolServiceFixture fixture) : IAsyncLifet
     }
 
     [Fact]
-    public async Task ACatastrophicPatternPropertiesKeyTimesOutToo()
+    public async Task ACatastrophicPatternPropertiesKeyIsJudgedQuicklyToo()
     {
         var name = await RegisterAsync(JsonDocument.Parse("""{"type":"object","patternProperties":{"^(a+)+$":{"type":"string"}}}""").RootElement);
         var agent = await fixture.CreateAgentAsync(name);
-        var arguments = JsonDocument.Parse($$"""{"{{new string('a', 40)}}!":1}""").RootElement;
+        // The hostile key matches nothing (fast, under the linear engine); "aaaa" matches and its value is no string.
+        var arguments = JsonDocument.Parse($$"""{"{{new string('a', 40)}}!":1, "aaaa": 1}""").RootElement;
 
         var watch = Stopwatch.StartNew();
         await (await fixture.InvokeAsync(name, agent, arguments)).AssertProblemAsync(422, "invalid_arguments");

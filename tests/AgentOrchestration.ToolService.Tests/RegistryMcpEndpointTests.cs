@@ -36,6 +36,24 @@ public sealed class RegistryMcpEndpointTests(ToolServiceFixture fixture)
         Assert.True(denied.IsError);
     }
 
+    /// <summary>The SDK would throw reading such a POST; the client's mistake is a 4xx problem, never a 500.</summary>
+    [Theory]
+    [InlineData("text/plain", "{}", 415, "unsupported_media_type")]
+    [InlineData("application/json", "", 400, "malformed_json")]
+    public async Task APostThatIsNotOneJsonMessageIsTheClientsMistake(string mediaType, string body, int status, string code)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/mcp") { Content = new StringContent(body) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(mediaType);
+        request.Headers.Accept.ParseAdd("application/json");
+        request.Headers.Accept.ParseAdd("text/event-stream");
+
+        using var response = await fixture.Tools.SendAsync(request);
+
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(code, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("code").GetString());
+    }
+
     [Fact]
     public async Task BadArgumentsComeBackAsAToolError()
     {

@@ -46,7 +46,10 @@ public sealed class RedosSchemaTests(AppHostFixture fixture) : IAsyncLifetime
         }
 
         var agent = await fixture.Api.RegisterAgentAsync(tool);
-        var arguments = schema.Contains("\"city\"", StringComparison.Ordinal) ? new JsonObject { ["city"] = Hostile } : new JsonObject { [Hostile] = "x" };
+        // The hostile key is weighed against the pattern (and matches nothing); "aaaa" matches and is no string: a 422.
+        var arguments = schema.Contains("\"city\"", StringComparison.Ordinal)
+            ? new JsonObject { ["city"] = Hostile }
+            : new JsonObject { [Hostile] = "x", ["aaaa"] = 1 };
 
         var answer = await _gateway.SendAsync("POST", $"/tools/{tool}/invoke", AppHostFixture.AdminApiKey,
             Body(new JsonObject { ["agent"] = agent, ["arguments"] = arguments }), timeout: Fast);

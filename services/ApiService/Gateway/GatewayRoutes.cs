@@ -12,6 +12,14 @@ public static class GatewayRoutes
 {
     private const int ProxyOrder = 100;
     public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// How long a forwarded exchange may go without a byte moving. YARP's default of 100 s would cut a tool call that
+    /// is allowed up to 10 minutes (and invite the client to repeat a POST); log streams send a heartbeat every 15 s.
+    /// </summary>
+    // A property, not a field: the route and cluster tables below are built by static initializers, which run in
+    // textual order, so a field declared after them would still be zero when they read it (every call timed out).
+    public static TimeSpan ActivityTimeout => TimeSpan.FromMinutes(11);
     private static readonly string[] Get = ["GET", "HEAD"];
     private static readonly string[] Writes = ["POST", "PUT", "PATCH", "DELETE"];
 
@@ -59,12 +67,6 @@ public static class GatewayRoutes
         Match = new RouteMatch { Path = $"/openapi/{service}.json", Methods = Get },
         Transforms = [new Dictionary<string, string> { ["PathSet"] = "/openapi/v1.json" }],
     };
-
-    /// <summary>
-    /// How long a forwarded exchange may go without a byte moving. YARP's default of 100 s would cut a tool call that
-    /// is allowed up to 10 minutes (and invite the client to repeat a POST); log streams send a heartbeat every 15 s.
-    /// </summary>
-    public static readonly TimeSpan ActivityTimeout = TimeSpan.FromMinutes(11);
 
     private static ClusterConfig Cluster(string service) => new()
     {

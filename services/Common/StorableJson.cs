@@ -96,7 +96,7 @@ public static class StorableJson
                         return pointer + "/";
                     }
 
-                    var child = $"{pointer}/{name.Replace("~", "~0").Replace("/", "~1")}";
+                    var child = $"{pointer}/{JsonPointers.Escape(name)}";
                     if (!IsStorable(name))
                     {
                         return child;

@@ -166,7 +166,7 @@ public static class JsonBodyInspector
             }
 
             pointer.Append('/').Append(frame.IsObject
-                ? (frame.NameText ?? Encoding.UTF8.GetString(json.Slice(frame.NameStart, frame.NameLength))).Replace("~", "~0").Replace("/", "~1")
+                ? JsonPointers.Escape(frame.NameText ?? Encoding.UTF8.GetString(json.Slice(frame.NameStart, frame.NameLength)))
                 : frame.Index.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 

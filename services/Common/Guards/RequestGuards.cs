@@ -134,7 +134,7 @@ public static class RequestGuards
                 $"{issue.Message} (at '{issue.Pointer}')", new Dictionary<string, object?> { ["errors"] = errors });
     }
 
-    private static string Escape(string name) => StorableJson.Clean(name).Replace("~", "~0").Replace("/", "~1");
+    private static string Escape(string name) => JsonPointers.Escape(StorableJson.Clean(name));
 
     private sealed class Returned(byte[] buffer) : IDisposable
     {

@@ -1,3 +1,4 @@
+using AgentOrchestration.ServiceCommon;
 using System.Text.Json;
 using AgentOrchestration.ServiceCommon.Contracts;
 using AgentOrchestration.ToolService.Invocation;
@@ -150,7 +151,7 @@ public static class ToolRules
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, value) in headers)
         {
-            var pointer = $"/http/headers/{name.Replace("~", "~0").Replace("/", "~1")}";
+            var pointer = $"/http/headers/{JsonPointers.Escape(name)}";
             if (name.Length == 0 || name.Any(c => c <= ' ' || c >= 127 || "()<>@,;:\\\"/[]?={}".Contains(c)))
             {
                 errors[pointer] = ["Not a valid HTTP header name."];

@@ -177,5 +177,5 @@ public sealed class ToolSchemas
         }
     }
 
-    private static string Escape(string token) => token.Replace("~", "~0").Replace("/", "~1");
+    private static string Escape(string token) => JsonPointers.Escape(token);
 }

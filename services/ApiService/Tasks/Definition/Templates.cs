@@ -1,3 +1,4 @@
+using AgentOrchestration.ServiceCommon;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -144,7 +145,7 @@ public static partial class Templates
         return current;
     }
 
-    private static string Escape(string name) => name.Replace("~", "~0").Replace("/", "~1");
+    private static string Escape(string name) => JsonPointers.Escape(name);
 }
 
 /// <summary>Resolved templates grew past the limit.</summary>

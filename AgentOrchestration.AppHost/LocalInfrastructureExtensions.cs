@@ -84,7 +84,7 @@ internal static class LocalInfrastructureExtensions
             context.Args.Add("unix_socket_permissions=0700");
             context.Args.Add("-c");
             context.Args.Add("listen_addresses=127.0.0.1");
-            // Two ApiService replicas plus three services, each with a connection pool.
+            // Two TaskService replicas plus four services, each with a connection pool.
             context.Args.Add("-c");
             context.Args.Add("max_connections=300");
         });

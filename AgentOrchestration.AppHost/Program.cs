@@ -29,23 +29,33 @@ var logging = builder.AddProject<Projects.AgentOrchestration_LoggingService>(Res
     .WithDatabase(infrastructure.LogsDb, infrastructure)
     .WithRedis(infrastructure);
 
-var api = builder.AddProject<Projects.AgentOrchestration_ApiService>(ResourceNames.ApiService)
+// The durable task engine: task API, workers, journal and outbox over tasksdb.
+var tasks = builder.AddProject<Projects.AgentOrchestration_TaskService>(ResourceNames.TaskService)
     .WithServiceHealthCheck()
     .WithInternalCredential(security)
-    .WithAdminApiKey(security)
     .WithDatabase(infrastructure.TasksDb, infrastructure)
     .WithRedis(infrastructure)
     .WithReference(agents).WaitFor(agents)
-    .WithReference(tools).WaitFor(tools)
-    .WithReference(logging).WaitFor(logging)
-    .WithPublicPort(builder.Configuration.GetValue("Ports:Api", 8080))
-    .WithExternalHttpEndpoints();
+    .WithReference(tools).WaitFor(tools);
 
 // Two replicas keep "a task survives the death of the replica that took it" honest while developing.
 if (builder.ExecutionContext.IsRunMode)
 {
-    api.WithReplicas(2);
+    tasks.WithReplicas(builder.Configuration.GetValue("Tasks:Replicas", 2));
 }
+
+// The stateless public gateway: auth, limits, routing, /status, /register-agent.
+var api = builder.AddProject<Projects.AgentOrchestration_ApiService>(ResourceNames.ApiService)
+    .WithServiceHealthCheck()
+    .WithInternalCredential(security)
+    .WithAdminApiKey(security)
+    .WithRedis(infrastructure)
+    .WithReference(agents).WaitFor(agents)
+    .WithReference(tools).WaitFor(tools)
+    .WithReference(tasks).WaitFor(tasks)
+    .WithReference(logging).WaitFor(logging)
+    .WithPublicPort(builder.Configuration.GetValue("Ports:Api", 8080))
+    .WithExternalHttpEndpoints();
 
 builder.AddWebDashboard(api, builder.Configuration.GetValue("Ports:Web", 5173));
 

@@ -20,6 +20,7 @@ public static class ResourceNames
     public const string AgentService = "agents";
     public const string ToolService = "tools";
     public const string ApiService = "api";
+    public const string TaskService = "tasks";
     public const string LoggingService = "logging";
     public const string Web = "web";
     public const string WebInstall = "web-install";
@@ -34,5 +35,5 @@ public static class ResourceNames
     public const string RedisPassword = "redis-password";
 
     public static readonly string[] Databases = [AgentsDb, ToolsDb, TasksDb, LogsDb];
-    public static readonly string[] Services = [AgentService, ToolService, ApiService, LoggingService];
+    public static readonly string[] Services = [AgentService, ToolService, TaskService, ApiService, LoggingService];
 }

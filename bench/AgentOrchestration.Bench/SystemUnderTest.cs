@@ -68,8 +68,9 @@ public sealed class SystemUnderTest : IAsyncDisposable
             context.EnvironmentVariables["Security__RateLimit__Burst"] = "1000000";
             context.EnvironmentVariables["Security__RateLimit__AdminPermitsPerSecond"] = "1000000";
             context.EnvironmentVariables["Security__RateLimit__AdminBurst"] = "1000000";
-            context.EnvironmentVariables["Security__MaxTasksInFlightPerAgent"] = "1000000";
         });
+        var tasks = builder.Resources.OfType<ProjectResource>().Single(r => r.Name == ResourceNames.TaskService);
+        builder.CreateResourceBuilder(tasks).WithEnvironment("Tasks__MaxInFlightPerAgent", "1000000");
 
         if (!withWeb)
         {

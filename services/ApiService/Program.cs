@@ -17,7 +17,6 @@ app.MapScalarApiReference("/docs").AllowAnonymous();
 app.MapStatusApi();
 app.MapMeApi();
 app.MapAgentRegistrationApi();
-app.MapTasksApi();
 app.MapGateway();
 app.MapDefaultEndpoints();
 

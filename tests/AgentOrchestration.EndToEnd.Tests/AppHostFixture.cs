@@ -77,8 +77,9 @@ public sealed class AppHostFixture : IAsyncLifetime
             var api = builder.Resources.OfType<ProjectResource>().Single(r => r.Name == ResourceNames.ApiService);
             builder.CreateResourceBuilder(api)
                 .WithEnvironment("Security__RateLimit__PermitsPerSecond", "20")
-                .WithEnvironment("Security__RateLimit__Burst", "40")
-                .WithEnvironment("Security__MaxTasksInFlightPerAgent", "10");
+                .WithEnvironment("Security__RateLimit__Burst", "40");
+            var tasks = builder.Resources.OfType<ProjectResource>().Single(r => r.Name == ResourceNames.TaskService);
+            builder.CreateResourceBuilder(tasks).WithEnvironment("Tasks__MaxInFlightPerAgent", "10");
         }
 
         var app = await builder.BuildAsync(cts.Token);

@@ -55,6 +55,7 @@ public sealed class AuthenticationTests(AppHostFixture fixture)
     [InlineData("/openapi/v1.json")]
     [InlineData("/openapi/agents.json")]
     [InlineData("/openapi/tools.json")]
+    [InlineData("/openapi/tasks.json")]
     [InlineData("/openapi/logging.json")]
     [InlineData("/schemas/task.json")]
     public async Task ProbesAndApiDescriptionsStayOpen(string path)

@@ -10,7 +10,7 @@ public sealed class SystemTests(AppHostFixture fixture)
     {
         var status = await fixture.WaitForStatusAsync("healthy");
 
-        foreach (var dependency in new[] { "agents", "tools", "logging", "postgres", "redis" })
+        foreach (var dependency in new[] { "agents", "tools", "tasks", "logging", "postgres", "redis" })
         {
             var entry = status.GetProperty("services").GetProperty(dependency);
             Assert.Equal("healthy", entry.GetProperty("status").GetString());
@@ -23,6 +23,7 @@ public sealed class SystemTests(AppHostFixture fixture)
     [Theory]
     [InlineData(ResourceNames.AgentService)]
     [InlineData(ResourceNames.ToolService)]
+    [InlineData(ResourceNames.TaskService)]
     [InlineData(ResourceNames.ApiService)]
     [InlineData(ResourceNames.LoggingService)]
     public async Task EveryServiceAnswersHealthAndAlive(string service)

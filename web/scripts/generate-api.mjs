@@ -1,5 +1,5 @@
 // Refreshes the committed OpenAPI snapshots (and the task schema) from a running system, then regenerates the TypeScript types from them.
-//   npm run generate:api -- http://localhost:8080     fetch the four documents through the gateway, then generate
+//   npm run generate:api -- http://localhost:8080     fetch the five documents through the gateway, then generate
 //   npm run generate:api                              generate from the committed snapshots only (no system needed)
 // The snapshots are committed so the build never needs a running system; the EndToEnd test
 // OpenApiSnapshotTests fails when they drift from what the services serve.
@@ -10,11 +10,12 @@ import openapiTS, { astToString } from 'openapi-typescript';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-// Document name → its path on the gateway (the ApiService's own document and the three it forwards).
+// Document name → its path on the gateway (the ApiService's own document and the four it forwards).
 export const documents = {
   api: '/openapi/v1.json',
   agents: '/openapi/agents.json',
   tools: '/openapi/tools.json',
+  tasks: '/openapi/tasks.json',
   logging: '/openapi/logging.json',
 };
 

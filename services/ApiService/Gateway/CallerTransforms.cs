@@ -20,34 +20,12 @@ public static class CallerTransforms
             headers.Remove(HeaderNames.Authorization);
             headers.Remove(ApiKeyAuthentication.ApiKeyHeader);
             headers.Remove(InternalHeaders.Credential);
-            foreach (var header in InternalHeaders.Caller)
-            {
-                headers.Remove(header);
-            }
-
             if (!string.IsNullOrEmpty(internalCredential))
             {
                 headers.TryAddWithoutValidation(InternalHeaders.Credential, internalCredential);
             }
 
-            var caller = transform.HttpContext.User.ToCaller();
-            if (caller.Role is not null)
-            {
-                headers.TryAddWithoutValidation(InternalHeaders.CallerRole, caller.Role);
-            }
-
-            if (caller.AgentId is { } agentId)
-            {
-                headers.TryAddWithoutValidation(InternalHeaders.CallerAgentId, agentId.ToString());
-                headers.TryAddWithoutValidation(InternalHeaders.CallerAgentName, caller.AgentName);
-            }
-
-            if (caller.KeyId is { } keyId)
-            {
-                // Lets the AgentService tell which key an agent presented (a rotation replaces that key and no other).
-                headers.TryAddWithoutValidation(InternalHeaders.CallerKeyId, keyId.ToString());
-            }
-
+            InternalHeaders.SetCaller(headers, transform.HttpContext.User.ToCaller());
             return ValueTask.CompletedTask;
         });
     }

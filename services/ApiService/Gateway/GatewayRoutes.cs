@@ -35,10 +35,15 @@ public static class GatewayRoutes
         Route("tool-sources-read", "tools", "/tool-sources/{**rest}", Policies.Read, Get),
         Route("tool-sources-write", "tools", "/tool-sources/{**rest}", Policies.Admin, Writes),
         Route("mcp", "tools", "/mcp/{**rest}", Policies.Operate),
+        Route("execute-task", "tasks", "/execute-task", Policies.Operate, ["POST"]),
+        Route("tasks-read", "tasks", "/tasks/{**rest}", Policies.Read, Get),
+        Route("tasks-cancel", "tasks", "/tasks/{id}/cancel", Policies.Operate, ["POST"]),
+        Route("task-schema", "tasks", "/schemas/task.json", "anonymous", Get),
         Route(AgentScope.TaskLogs, "logging", "/tasks/{taskId}/logs/{**rest}", Policies.Read, Get),
         Route(AgentScope.LiveLogs, "logging", "/logs/{**rest}", Policies.Read, Get),
         Document("agents"),
         Document("tools"),
+        Document("tasks"),
         Document("logging"),
     ];
 
@@ -46,6 +51,7 @@ public static class GatewayRoutes
     [
         Cluster("agents"),
         Cluster("tools"),
+        Cluster("tasks"),
         Cluster("logging"),
     ];
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using AgentOrchestration.ApiService.Services;
 using AgentOrchestration.ServiceCommon;
 using AgentOrchestration.ServiceCommon.Contracts;
 using StackExchange.Redis;
@@ -7,11 +6,11 @@ using StackExchange.Redis;
 namespace AgentOrchestration.ApiService.Security;
 
 /// <summary>
-/// Evicts what this replica caches about agents — resolved keys and submission look-ups — when the AgentService
+/// Evicts the keys this replica resolved when the AgentService
 /// announces a change that can affect them (anything but a creation), so a rotated key or a deactivated agent stops
 /// working at once on every replica; if a notice is lost, the caches' expiry bounds it.
 /// </summary>
-public sealed class AgentChangeSubscriber(IConnectionMultiplexer redis, KeyResolver resolver, AgentCache agents, ILogger<AgentChangeSubscriber> logger)
+public sealed class AgentChangeSubscriber(IConnectionMultiplexer redis, KeyResolver resolver, ILogger<AgentChangeSubscriber> logger)
     : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -24,7 +23,6 @@ public sealed class AgentChangeSubscriber(IConnectionMultiplexer redis, KeyResol
                 if (change?.Change != "created")
                 {
                     resolver.Evict();
-                    agents.Evict();
                 }
             });
         }

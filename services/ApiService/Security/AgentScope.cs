@@ -1,15 +1,13 @@
-using AgentOrchestration.ApiService.Infrastructure;
 using AgentOrchestration.ServiceCommon;
 using AgentOrchestration.ServiceCommon.Security;
 using Microsoft.AspNetCore.Http.Extensions;
-using Microsoft.EntityFrameworkCore;
 using Yarp.ReverseProxy.Model;
 
 namespace AgentOrchestration.ApiService.Security;
 
 /// <summary>
 /// Narrows an agent key's reads through the proxy to its own things: its own agent record, its own tasks' logs
-/// (another agent's task is "not found", not "forbidden", so ids reveal nothing), the live feed of its own tasks, and
+/// (checked by <see cref="Gateway.KnownTask"/>), the live feed of its own tasks, and
 /// the tool catalog filtered by its own grants only (naming any other agent, existing or not, is the same 403).
 /// Other roles pass untouched; tool calls and /mcp are scoped by the ToolService from the caller headers.
 /// </summary>
@@ -33,7 +31,6 @@ public static class AgentScope
         var problem = route switch
         {
             AgentsRead => CheckAgentRead(context, caller),
-            TaskLogs => await CheckTaskOwnerAsync(context, caller.AgentId),
             LiveLogs => OnlyOwnFeed(context, caller.AgentId),
             ToolsRead => OnlySelfAsAgentFilter(context, caller),
             _ => null,
@@ -58,15 +55,6 @@ public static class AgentScope
 
         var target = Uri.UnescapeDataString(segments[1]);
         return caller.IsSelf(target) ? null : Problems.NotFound("Agent", target);
-    }
-
-    private static async Task<IResult?> CheckTaskOwnerAsync(HttpContext context, Guid? agentId)
-    {
-        var raw = context.Request.RouteValues["taskId"]?.ToString();
-        var db = context.RequestServices.GetRequiredService<TasksDbContext>();
-        var owned = Guid.TryParse(raw, out var taskId)
-            && await db.Tasks.AnyAsync(t => t.Id == taskId && t.AgentId == agentId, context.RequestAborted);
-        return owned ? null : Problems.NotFound("Task", raw ?? "");
     }
 
     /// <summary>

@@ -10,9 +10,6 @@ public sealed class SecurityOptions
 
     public RateLimitOptions RateLimit { get; set; } = new();
 
-    /// <summary>Queued plus running tasks one agent may have; beyond it POST /execute-task answers 429.</summary>
-    public int MaxTasksInFlightPerAgent { get; set; } = 100;
-
     /// <summary>How long a resolved key is trusted before asking the AgentService again (revocations also evict at once).</summary>
     public TimeSpan KeyCacheDuration { get; set; } = TimeSpan.FromSeconds(60);
 }

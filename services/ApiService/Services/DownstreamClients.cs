@@ -37,16 +37,7 @@ public sealed class AgentServiceClient(HttpClient http)
             message.Headers.TryAddWithoutValidation("Idempotency-Key", idempotencyKey);
         }
 
-        if (caller.Role is not null)
-        {
-            message.Headers.TryAddWithoutValidation(InternalHeaders.CallerRole, caller.Role);
-        }
-
-        if (caller.AgentId is { } agentId)
-        {
-            message.Headers.TryAddWithoutValidation(InternalHeaders.CallerAgentId, agentId.ToString());
-        }
-
+        InternalHeaders.SetCaller(message.Headers, caller);
         return http.SendAsync(message, cancellationToken);
     }
 
@@ -94,4 +85,23 @@ public sealed class ToolServiceClient(HttpClient http)
 
     public Task<HttpResponseMessage> GetStatsAsync(CancellationToken cancellationToken) =>
         http.GetAsync("/internal/stats", cancellationToken);
+}
+
+/// <summary>The TaskService's API, through service discovery, asked as the caller (so its agent scoping applies).</summary>
+public sealed class TaskServiceClient(HttpClient http)
+{
+    /// <summary>Whether the task exists and this caller may see it (another agent's task does not, for an agent key).</summary>
+    public async Task<bool> IsVisibleAsync(Guid taskId, Caller caller, CancellationToken cancellationToken)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Get, $"/tasks/{taskId}");
+        InternalHeaders.SetCaller(message.Headers, caller);
+        using var response = await http.SendAsync(message, cancellationToken);
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+
+        response.EnsureSuccessStatusCode();
+        return true;
+    }
 }

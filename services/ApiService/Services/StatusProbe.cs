@@ -2,8 +2,6 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Reflection;
 using System.Text.Json;
-using AgentOrchestration.ApiService.Infrastructure;
-using Microsoft.EntityFrameworkCore;
 using StackExchange.Redis;
 
 namespace AgentOrchestration.ApiService.Services;
@@ -16,21 +14,20 @@ public sealed record SystemStatus(
     double Uptime,
     IReadOnlyDictionary<string, DependencyStatus> Services,
     IReadOnlyDictionary<string, JsonElement> Counts,
-    WorkerStatus Workers);
+    WorkerStatus? Workers);
 
-/// <summary>This replica's task worker: the replica answering is one of possibly several.</summary>
+/// <summary>The TaskService replica that answered the probe (one of possibly several) and how many tasks it runs.</summary>
 public sealed record WorkerStatus(string Replica, int ProcessId, int RunningTasks);
 
 /// <summary>
 /// Builds GET /status: every dependency probed in parallel, each with its own short deadline, so the answer
 /// comes within a second even when one of them hangs. A dependency that fails is "unhealthy" and the
-/// system "degraded"; the ApiService answering at all means it is not wholly down.
+/// system "degraded"; the ApiService answering at all means it is not wholly down. The gateway holds no database:
+/// Postgres is measured by the TaskService's stats query against tasksdb.
 /// </summary>
 public sealed class StatusProbe(
     IHttpClientFactory httpClients,
-    IServiceScopeFactory scopes,
     IConnectionMultiplexer redis,
-    Tasks.Execution.TaskSignals signals,
     TimeProvider clock)
 {
     public static readonly TimeSpan ProbeTimeout = TimeSpan.FromMilliseconds(800);
@@ -44,17 +41,20 @@ public sealed class StatusProbe(
         var agents = ProbeServiceAsync("agents", cancellationToken);
         var tools = ProbeServiceAsync("tools", cancellationToken);
         var logging = ProbeServiceAsync("logging", cancellationToken);
-        Dictionary<string, int>? taskCounts = null;
-        var postgres = TimedAsync(async ct => taskCounts = await CountTasksAsync(ct), cancellationToken);
+        var tasks = ProbeServiceAsync("tasks", cancellationToken);
         var redisProbe = TimedAsync(async ct => { await redis.GetDatabase().PingAsync().WaitAsync(ct); }, cancellationToken);
-        await Task.WhenAll(agents, tools, logging, postgres, redisProbe);
+        await Task.WhenAll(agents, tools, logging, tasks, redisProbe);
+        var taskStats = (await tasks).Stats;
 
         var services = new Dictionary<string, DependencyStatus>
         {
             ["agents"] = (await agents).Status,
             ["tools"] = (await tools).Status,
+            ["tasks"] = (await tasks).Status,
             ["logging"] = (await logging).Status,
-            ["postgres"] = await postgres,
+            ["postgres"] = taskStats is { } measured
+                ? new DependencyStatus("healthy", measured.GetProperty("databaseLatencyMs").GetDouble())
+                : new DependencyStatus("unhealthy", null, "Not measured: the task service did not answer its stats in time."),
             ["redis"] = await redisProbe,
         };
         var counts = new Dictionary<string, JsonElement>();
@@ -68,14 +68,16 @@ public sealed class StatusProbe(
             counts["tools"] = toolStats;
         }
 
-        if (taskCounts is not null)
+        if (taskStats is { } stats)
         {
-            counts["tasks"] = JsonSerializer.SerializeToElement(taskCounts);
+            counts["tasks"] = stats.GetProperty("counts");
         }
 
         var overall = services.Values.All(s => s.Status == "healthy") ? "healthy" : "degraded";
         return new SystemStatus(overall, Version, Math.Round((clock.GetUtcNow() - StartedAt).TotalSeconds, 1), services, counts,
-            new WorkerStatus(Environment.MachineName, Environment.ProcessId, signals.RunningCount));
+            taskStats?.GetProperty("replica") is { } replica
+                ? new WorkerStatus(replica.GetProperty("name").GetString()!, replica.GetProperty("processId").GetInt32(), replica.GetProperty("runningTasks").GetInt32())
+                : null);
     }
 
     /// <summary>A service is healthy when its /health says so; its /internal/stats feeds the counts.</summary>
@@ -90,15 +92,6 @@ public sealed class StatusProbe(
             stats = await http.GetFromJsonAsync<JsonElement>($"http://{service}/internal/stats", ct);
         }, cancellationToken);
         return (status, stats);
-    }
-
-    /// <summary>Postgres is healthy when it answers; the answer is the task counts by status.</summary>
-    private async Task<Dictionary<string, int>> CountTasksAsync(CancellationToken cancellationToken)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<TasksDbContext>();
-        var counts = await db.Tasks.GroupBy(t => t.Status).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
-        return Tasks.Model.TaskStatuses.All.ToDictionary(status => status, status => counts.FirstOrDefault(c => c.Key == status)?.Count ?? 0);
     }
 
     private static async Task<DependencyStatus> TimedAsync(Func<CancellationToken, Task> probe, CancellationToken cancellationToken)

@@ -1,3 +1,5 @@
+using System.Net.Http.Headers;
+
 namespace AgentOrchestration.ServiceCommon.Security;
 
 /// <summary>
@@ -13,4 +15,30 @@ public static class InternalHeaders
     public const string CallerKeyId = "X-Caller-Key-Id";
 
     public static readonly string[] Caller = [CallerRole, CallerAgentId, CallerAgentName, CallerKeyId];
+
+    /// <summary>Replaces any caller headers with this caller's (the gateway's one way of saying who asked).</summary>
+    public static void SetCaller(HttpHeaders headers, Security.Caller caller)
+    {
+        foreach (var header in Caller)
+        {
+            headers.Remove(header);
+        }
+
+        if (caller.Role is not null)
+        {
+            headers.TryAddWithoutValidation(CallerRole, caller.Role);
+        }
+
+        if (caller.AgentId is { } agentId)
+        {
+            headers.TryAddWithoutValidation(CallerAgentId, agentId.ToString());
+            headers.TryAddWithoutValidation(CallerAgentName, caller.AgentName);
+        }
+
+        if (caller.KeyId is { } keyId)
+        {
+            // Lets a service tell which key an agent presented (a rotation replaces that key and no other).
+            headers.TryAddWithoutValidation(CallerKeyId, keyId.ToString());
+        }
+    }
 }

@@ -18,11 +18,11 @@ public sealed record Operation(string Method, string Path, IReadOnlyList<Paramet
 
 /// <summary>
 /// The gateway's published contract, read from the running system (not from the committed snapshots), so the fuzz
-/// follows every change of the API: the four OpenAPI documents and the task schema that POST /execute-task takes.
+/// follows every change of the API: the five OpenAPI documents and the task schema that POST /execute-task takes.
 /// </summary>
 public static class PublishedApi
 {
-    public static readonly string[] Documents = ["/openapi/v1.json", "/openapi/agents.json", "/openapi/tools.json", "/openapi/logging.json"];
+    public static readonly string[] Documents = ["/openapi/v1.json", "/openapi/agents.json", "/openapi/tools.json", "/openapi/tasks.json", "/openapi/logging.json"];
 
     private static readonly string[] Methods = ["get", "post", "put", "patch", "delete"];
 

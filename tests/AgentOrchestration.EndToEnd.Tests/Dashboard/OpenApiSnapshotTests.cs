@@ -18,6 +18,7 @@ public sealed class OpenApiSnapshotTests(AppHostFixture fixture)
     [InlineData("/openapi/v1.json", "api.json")]
     [InlineData("/openapi/agents.json", "agents.json")]
     [InlineData("/openapi/tools.json", "tools.json")]
+    [InlineData("/openapi/tasks.json", "tasks.json")]
     [InlineData("/openapi/logging.json", "logging.json")]
     [InlineData("/schemas/task.json", "task-schema.json")]
     public async Task CommittedSnapshotMatchesWhatTheGatewayServes(string path, string snapshot)

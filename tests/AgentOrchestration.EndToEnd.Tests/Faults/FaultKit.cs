@@ -88,7 +88,7 @@ internal static class FaultKit
     }
 
     /// <summary>
-    /// The process ids of this system's service processes (both ApiService replicas included): those whose environment
+    /// The process ids of this system's service processes (both TaskService replicas included): those whose environment
     /// names this system's Postgres port, so other systems running on the machine are not counted.
     /// </summary>
     public static async Task<List<(string Name, int Pid)>> ServiceProcessesAsync(DistributedApplication app)
@@ -101,7 +101,7 @@ internal static class FaultKit
             try
             {
                 var name = Path.GetFileName(process.MainModule?.FileName);
-                if (name is "AgentOrchestration.ApiService" or "AgentOrchestration.AgentService" or "AgentOrchestration.ToolService"
+                if (name is "AgentOrchestration.ApiService" or "AgentOrchestration.TaskService" or "AgentOrchestration.AgentService" or "AgentOrchestration.ToolService"
                         or "AgentOrchestration.LoggingService"
                     && File.ReadAllText($"/proc/{process.Id}/environ").Contains(mine, StringComparison.Ordinal))
                 {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { api, ApiError, unwrap } from './client';
+import { api, ApiError, tasksApi, unwrap } from './client';
 import { onSignedOut, readKey, storeKey } from '../auth/session';
 import { json, problem } from '../test/render';
 
@@ -11,7 +11,7 @@ describe('API client', () => {
     const fetch = vi.fn(async (_request: Request) => json({ items: [], nextCursor: null }));
     vi.stubGlobal('fetch', fetch);
 
-    await unwrap(api.GET('/tasks', { params: { query: { limit: 5 } } }));
+    await unwrap(tasksApi.GET('/tasks', { params: { query: { limit: 5 } } }));
 
     const request = fetch.mock.calls[0][0];
     expect(request.headers.get('Authorization')).toBe('Bearer aok_abc');

@@ -2,6 +2,7 @@ import createClient, { type Middleware } from 'openapi-fetch';
 import type { paths as ApiPaths } from './generated/api';
 import type { paths as AgentPaths } from './generated/agents';
 import type { paths as ToolPaths } from './generated/tools';
+import type { paths as TaskPaths } from './generated/tasks';
 import type { paths as LoggingPaths } from './generated/logging';
 import { authHeaders, signOut } from '../auth/session';
 import { ApiError, problemFrom } from './problem';
@@ -33,6 +34,7 @@ function client<Paths extends {}>() {
 export const api = client<ApiPaths>();
 export const agentsApi = client<AgentPaths>();
 export const toolsApi = client<ToolPaths>();
+export const tasksApi = client<TaskPaths>();
 export const loggingApi = client<LoggingPaths>();
 
 /** The data of a successful call, or throws the problem of a failed one (so TanStack Query sees an error). */

@@ -2,14 +2,15 @@
 import type { components as Api } from './generated/api';
 import type { components as Agents } from './generated/agents';
 import type { components as Tools } from './generated/tools';
+import type { components as Tasks } from './generated/tasks';
 import type { components as Logging } from './generated/logging';
 
 export type Me = Api['schemas']['Me'];
 export type SystemStatus = Api['schemas']['SystemStatus'];
 export type DependencyStatus = Api['schemas']['DependencyStatus'];
-export type TaskView = Api['schemas']['TaskView'];
-export type TaskSummary = Api['schemas']['TaskSummary'];
-export type StepView = Api['schemas']['StepView'];
+export type TaskView = Tasks['schemas']['TaskView'];
+export type TaskSummary = Tasks['schemas']['TaskSummary'];
+export type StepView = Tasks['schemas']['StepView'];
 export type RegisterAgentRequest = Api['schemas']['RegisterAgentRequest'];
 export type RegisterAgentResponse = Api['schemas']['RegisterAgentResponse'];
 export type UpdateAgentRequest = Api['schemas']['UpdateAgentRequest'];

@@ -32,22 +32,6 @@ export interface paths {
         patch: operations["UpdateAgent"];
         trace?: never;
     };
-    "/execute-task": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["ExecuteTask"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/me": {
         parameters: {
             query?: never;
@@ -80,22 +64,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/schemas/task.json": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["GetTaskSchema"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/status": {
         parameters: {
             query?: never;
@@ -106,54 +74,6 @@ export interface paths {
         get: operations["GetStatus"];
         put?: never;
         post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/tasks": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["ListTasks"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/tasks/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["GetTask"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/tasks/{id}/cancel": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["CancelTask"];
         delete?: never;
         options?: never;
         head?: never;
@@ -211,7 +131,6 @@ export interface components {
             title?: null | string;
             type?: null | string;
         };
-        JsonElement: unknown;
         Me: {
             /** Format: uuid */
             agentId: null | string;
@@ -245,21 +164,6 @@ export interface components {
             status: components["schemas"]["AgentStatus"];
             tools: string[];
         };
-        StepView: {
-            /** Format: int32 */
-            attempts: number | string;
-            dependsOn: string[];
-            error: null | string;
-            /** Format: date-time */
-            finishedAt: null | string;
-            id: string;
-            input: null | components["schemas"]["JsonElement"];
-            output: null | components["schemas"]["JsonElement"];
-            /** Format: date-time */
-            startedAt: null | string;
-            status: string;
-            tool: string;
-        };
         SystemStatus: {
             counts: Record<string, never>;
             services: {
@@ -269,38 +173,7 @@ export interface components {
             /** Format: double */
             uptime: number | string;
             version: string;
-            workers: components["schemas"]["WorkerStatus"];
-        };
-        TaskPage: {
-            items: components["schemas"]["TaskSummary"][];
-            nextCursor: null | string;
-        };
-        TaskSummary: {
-            agent: string;
-            /** Format: date-time */
-            createdAt: string;
-            error: null | string;
-            /** Format: date-time */
-            finishedAt: null | string;
-            /** Format: uuid */
-            id: string;
-            status: string;
-        };
-        TaskView: {
-            agent: string;
-            /** Format: date-time */
-            createdAt: string;
-            error: null | string;
-            /** Format: date-time */
-            finishedAt: null | string;
-            /** Format: uuid */
-            id: string;
-            result: null | components["schemas"]["JsonElement"];
-            /** Format: date-time */
-            startedAt: null | string;
-            status: string;
-            steps: components["schemas"]["StepView"][];
-            traceId: null | string;
+            workers: null | components["schemas"]["WorkerStatus"];
         };
         UpdateAgentRequest: {
             description?: null | string;
@@ -453,96 +326,6 @@ export interface operations {
             };
         };
     };
-    ExecuteTask: {
-        parameters: {
-            query?: never;
-            header?: {
-                "Idempotency-Key"?: string;
-                Prefer?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["JsonElement"];
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TaskView"];
-                };
-            };
-            /** @description Accepted */
-            202: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TaskView"];
-                };
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-        };
-    };
     GetMe: {
         parameters: {
             query?: never;
@@ -634,24 +417,6 @@ export interface operations {
             };
         };
     };
-    GetTaskSchema: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
     GetStatus: {
         parameters: {
             query?: never;
@@ -668,86 +433,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SystemStatus"];
-                };
-            };
-        };
-    };
-    ListTasks: {
-        parameters: {
-            query?: {
-                agent?: string;
-                cursor?: string;
-                limit?: number | string;
-                since?: string;
-                status?: string;
-                until?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TaskPage"];
-                };
-            };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
-                };
-            };
-        };
-    };
-    GetTask: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TaskView"];
-                };
-            };
-        };
-    };
-    CancelTask: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Accepted */
-            202: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TaskView"];
                 };
             };
         };

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { api, unwrap } from '../../api/client';
+import { tasksApi, unwrap } from '../../api/client';
 import type { TaskSummary } from '../../api/types';
 
 const maxPages = 5; // 1000 tasks an hour is plenty for a chart; beyond that the chart says it is partial
@@ -14,7 +14,7 @@ export function useRecentTasks() {
       const tasks: TaskSummary[] = [];
       let cursor: string | undefined;
       for (let page = 0; page < maxPages; page++) {
-        const result = await unwrap(api.GET('/tasks', { params: { query: { since, limit: 200, cursor } } }));
+        const result = await unwrap(tasksApi.GET('/tasks', { params: { query: { since, limit: 200, cursor } } }));
         tasks.push(...result.items);
         if (!result.nextCursor) return { tasks, partial: false };
         cursor = result.nextCursor;

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useMutation } from '@tanstack/react-query';
 import { Link, useNavigate } from 'react-router';
-import { api, unwrap } from '../../api/client';
+import { tasksApi, unwrap } from '../../api/client';
 import { useAuth } from '../../auth/AuthProvider';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { examples } from './examples';
@@ -21,7 +21,7 @@ export default function NewTaskPage() {
   const submit = useMutation({
     // respond-async: the task page watches it run, so there is no point waiting here.
     mutationFn: () =>
-      unwrap(api.POST('/execute-task', { body: check.value, params: { header: { Prefer: 'respond-async' } } })),
+      unwrap(tasksApi.POST('/execute-task', { body: check.value, params: { header: { Prefer: 'respond-async' } } })),
     onSuccess: (task) => navigate(`/tasks/${task.id}`),
   });
 

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
-import { api, unwrap } from '../../api/client';
+import { tasksApi, unwrap } from '../../api/client';
 import { useAuth } from '../../auth/AuthProvider';
 import { JsonView } from '../../components/JsonView';
 import { ProblemAlert } from '../../components/ProblemAlert';
@@ -18,7 +18,7 @@ export function TaskPage() {
   const queryClient = useQueryClient();
   const task = useQuery({
     queryKey: ['task', id],
-    queryFn: () => unwrap(api.GET('/tasks/{id}', { params: { path: { id } } })),
+    queryFn: () => unwrap(tasksApi.GET('/tasks/{id}', { params: { path: { id } } })),
     // The stream says when something changed; polling is the fallback should an event be slow.
     refetchInterval: (q) => (q.state.data && isFinished(q.state.data.status) ? false : 3000),
   });
@@ -27,7 +27,7 @@ export function TaskPage() {
     if (event.type !== 'step.progress') void queryClient.invalidateQueries({ queryKey: ['task', id] });
   });
   const cancel = useMutation({
-    mutationFn: () => unwrap(api.POST('/tasks/{id}/cancel', { params: { path: { id } } })),
+    mutationFn: () => unwrap(tasksApi.POST('/tasks/{id}/cancel', { params: { path: { id } } })),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['task', id] }),
   });
 

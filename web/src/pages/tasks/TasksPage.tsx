@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
-import { api, unwrap } from '../../api/client';
+import { tasksApi, unwrap } from '../../api/client';
 import { useAuth } from '../../auth/AuthProvider';
 import { QueryState } from '../../components/QueryState';
 import { StatusBadge } from '../../components/StatusBadge';
@@ -24,7 +24,7 @@ export function TasksPage() {
     refetchInterval: 5000,
     queryFn: () =>
       unwrap(
-        api.GET('/tasks', {
+        tasksApi.GET('/tasks', {
           params: {
             query: {
               agent: agentFilter || undefined,

@@ -40,6 +40,14 @@ public sealed record BenchOptions
     /// </summary>
     public TimeSpan Hold { get; init; }
 
+    /// <summary>
+    /// TaskService replicas of the main system (as in run mode, 2). With <see cref="Scale"/>, scenario 2 is measured
+    /// again on a second system with one replica, so the report shows what the second replica adds.
+    /// </summary>
+    public int TaskReplicas { get; init; } = 2;
+
+    public bool Scale { get; init; } = true;
+
     public static BenchOptions Parse(string[] args)
     {
         var options = new BenchOptions();
@@ -59,9 +67,16 @@ public sealed record BenchOptions
                 "--with-web" => options with { WithWeb = bool.Parse(value) },
                 "--verbose" => options with { Verbose = bool.Parse(value) },
                 "--hold" => options with { Hold = Seconds(value) },
+                "--task-replicas" => options with { TaskReplicas = int.Parse(value, CultureInfo.InvariantCulture) },
+                "--scale" => options with { Scale = bool.Parse(value) },
                 "--help" or "-h" => throw new ArgumentException(Usage),
                 _ => throw new ArgumentException($"Unknown option '{arg}'.\n{Usage}"),
             };
+        }
+
+        if (options.TaskReplicas < 1)
+        {
+            throw new ArgumentException("--task-replicas needs at least 1.");
         }
 
         if (options.Concurrency.Count == 0 || options.Concurrency.Any(c => c < 1))
@@ -76,6 +91,7 @@ public sealed record BenchOptions
         Usage: ./bench.sh [--duration=8] [--warmup=2] [--concurrency=1,16,64] [--scenarios=1,2,3,4,5,6]
                           [--tools=10000] [--subscribers=100] [--results=bench/results] [--markdown=BENCHMARKS.md] [--with-web]
                           [--verbose] [--hold=SECONDS (keep the system up for profiling, no scenarios)]
+                          [--task-replicas=2] [--scale=true (scenario 2 again on a 1-replica system)]
         """;
 
     private static TimeSpan Seconds(string value) => TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture));

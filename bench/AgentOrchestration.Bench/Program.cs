@@ -39,7 +39,7 @@ var runId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3));
 await using var memory = new MemorySampler(TimeSpan.FromMilliseconds(250));
 
 Console.WriteLine("Starting the system (AppHost via Aspire.Hosting.Testing, fresh data folder)...");
-await using var system = await SystemUnderTest.StartAsync(adminKey, options.WithWeb, options.Verbose, token);
+await using var system = await SystemUnderTest.StartAsync(adminKey, options.WithWeb, options.Verbose, options.TaskReplicas, token);
 Console.WriteLine($"  all services healthy {system.Startup.TotalSeconds:F1} s after StartAsync ({system.ColdStartup.TotalSeconds:F1} s cold); gateway {system.ApiBase}");
 
 var tasksDb = await system.ConnectionStringAsync(ResourceNames.TasksDb, token)
@@ -134,6 +134,11 @@ foreach (var scenario in scenarios.Where(s => options.Scenarios.Contains(s.Numbe
 }
 
 var peaks = memory.Peaks();
+if (options.Scale && options.Scenarios.Contains(2) && options.TaskReplicas > 1)
+{
+    rows.Add(await ScaleRun.MeasureOneReplicaAsync(adminKey, options, runId, token));
+    Print(rows[^1]);
+}
 var report = new BenchReport(
     DateTimeOffset.UtcNow,
     string.Join(' ', ["./bench.sh", .. args]),
@@ -142,7 +147,7 @@ var report = new BenchReport(
     Math.Round(system.Startup.TotalSeconds, 2),
     rows,
     peaks,
-    Targets.Evaluate(rows, peaks));
+    Targets.Evaluate(rows, peaks, options.TaskReplicas));
 
 Console.WriteLine();
 Console.WriteLine(report.ToConsoleTable());

@@ -38,14 +38,15 @@ public sealed class SystemUnderTest : IAsyncDisposable
     /// <summary>From DistributedApplication.StartAsync (the model built, the cluster initialised) to every service healthy.</summary>
     public TimeSpan Startup { get; }
 
-    public static async Task<SystemUnderTest> StartAsync(string adminKey, bool withWeb, bool verbose, CancellationToken cancellationToken)
+    public static async Task<SystemUnderTest> StartAsync(string adminKey, bool withWeb, bool verbose, int taskReplicas, CancellationToken cancellationToken)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(StartTimeout);
         var dataDir = Path.Combine(Path.GetTempPath(), $"ao-bench-{Guid.NewGuid():N}");
         var cold = Stopwatch.StartNew();
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AgentOrchestration_AppHost>(
-            [$"--Infrastructure:DataDir={dataDir}", "--Ports:Api=0", "--Ports:Web=0", $"--Parameters:admin-api-key={adminKey}"],
+            [$"--Infrastructure:DataDir={dataDir}", "--Ports:Api=0", "--Ports:Web=0", $"--Parameters:admin-api-key={adminKey}",
+                $"--Tasks:Replicas={taskReplicas}"],
             cts.Token);
         if (!verbose)
         {

@@ -13,7 +13,7 @@ public sealed record ProcessMemory(string Service, int Pid, double MaxRssMb, dou
 /// </summary>
 public sealed class MemorySampler : IAsyncDisposable
 {
-    private static readonly string[] Services = ["ApiService", "AgentService", "ToolService", "LoggingService"];
+    private static readonly string[] Services = ["ApiService", "TaskService", "AgentService", "ToolService", "LoggingService"];
     private readonly Dictionary<int, (string Service, double MaxRssMb, double HwmMb)> _seen = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;

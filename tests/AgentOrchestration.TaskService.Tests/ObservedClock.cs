@@ -53,15 +53,6 @@ public sealed class ObservedClock : FakeTimeProvider
         return timer;
     }
 
-    /// <summary>How many timers due after <paramref name="dueTime"/> the engine has set so far.</summary>
-    public int Created(TimeSpan dueTime)
-    {
-        lock (_lock)
-        {
-            return _created.GetValueOrDefault(Whole(dueTime));
-        }
-    }
-
     /// <summary>Completes once the engine has set <paramref name="count"/> timers due after <paramref name="dueTime"/> in all.</summary>
     public Task TimerSetAsync(TimeSpan dueTime, int count = 1)
     {

@@ -26,4 +26,28 @@ public class WakeSignal
 
     /// <summary>True when woken by <see cref="Set"/>, false after the timeout.</summary>
     public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _semaphore.WaitAsync(timeout, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="WaitAsync(TimeSpan, CancellationToken)"/>, the timeout measured on <paramref name="clock"/>, so a
+    /// loop's fallback poll follows the injected clock (tests advance a fake one). The system clock takes the plain path.
+    /// </summary>
+    public async Task<bool> WaitAsync(TimeSpan timeout, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (clock == TimeProvider.System)
+        {
+            return await _semaphore.WaitAsync(timeout, cancellationToken);
+        }
+
+        using var timer = new CancellationTokenSource(timeout, clock);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
+        try
+        {
+            await _semaphore.WaitAsync(either.Token);
+            return true;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
 }

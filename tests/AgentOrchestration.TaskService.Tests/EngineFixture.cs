@@ -7,6 +7,7 @@ using AgentOrchestration.TaskService.Tasks.Execution;
 using AgentOrchestration.TaskService.Tasks.Model;
 using AgentOrchestration.TestSupport;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -19,44 +20,78 @@ namespace AgentOrchestration.TaskService.Tests;
 /// </summary>
 public sealed class EngineFixture : IAsyncLifetime
 {
+    /// <summary>A migrated database that is never connected to, so fresh databases are copies of it (fast).</summary>
+    private const string Template = "engine_template";
+
+    private int _databases;
+
     public PostgresServer Postgres { get; } = new();
 
     public TaskOptions Options { get; } = new() { LeaseDuration = TimeSpan.FromSeconds(10) };
 
-    private string ConnectionString => Postgres.ConnectionString("tasksdb");
+    /// <summary>The shared database of the tests that run a task straight through the runner.</summary>
+    public EngineDatabase Database => new(Postgres.ConnectionString("tasksdb"));
 
     public async Task InitializeAsync()
     {
         await Postgres.InitializeAsync();
         await Postgres.CreateDatabaseAsync("tasksdb");
-        await using var db = NewDb();
-        await db.Database.MigrateAsync();
+        await using (var db = NewDb())
+        {
+            await db.Database.MigrateAsync();
+        }
+
+        await Postgres.CreateDatabaseAsync(Template);
+        await using var template = new EngineDatabase(Postgres.ConnectionString(Template) + ";Pooling=false").NewDb();
+        await template.Database.MigrateAsync();
     }
 
     public Task DisposeAsync() => Postgres.DisposeAsync();
 
-    public TasksDbContext NewDb() => new(new DbContextOptionsBuilder<TasksDbContext>().UseNpgsql(ConnectionString).Options);
+    /// <summary>
+    /// A database of the test's own: a worker claims any task whose lease lapsed, so a test that runs one must not
+    /// share its tasks table with the others.
+    /// </summary>
+    public async Task<EngineDatabase> NewDatabaseAsync()
+    {
+        var name = $"engine_{Interlocked.Increment(ref _databases)}";
+        await using var connection = new Npgsql.NpgsqlConnection(Postgres.ConnectionString("postgres"));
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand($"CREATE DATABASE \"{name}\" TEMPLATE \"{Template}\"", connection);
+        await command.ExecuteNonQueryAsync();
+        return new EngineDatabase(Postgres.ConnectionString(name));
+    }
+
+    public TasksDbContext NewDb() => Database.NewDb();
 
     /// <summary>A runner whose tool calls are answered by <paramref name="tool"/>.</summary>
     public TaskRunner Runner(Func<HttpRequestMessage, Task<HttpResponseMessage>> tool) => Services(tool, Options).GetRequiredService<TaskRunner>();
 
     /// <summary>The engine's services (runner, worker) with these options, tool calls answered by <paramref name="tool"/>.</summary>
     public ServiceProvider Services(Func<HttpRequestMessage, Task<HttpResponseMessage>> tool, TaskOptions options,
-        UnstorableWriteInterceptor? refuse = null)
+        DbCommandInterceptor? intercept = null) =>
+        Services((request, _) => tool(request), options, Database, TimeProvider.System, intercept);
+
+    /// <summary>
+    /// The engine's services on a database and clock of the test's choosing (a replica: its options carry its id),
+    /// tool calls answered by <paramref name="tool"/>, every database command seen by <paramref name="intercept"/>.
+    /// </summary>
+    public static ServiceProvider Services(Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> tool, TaskOptions options,
+        EngineDatabase database, TimeProvider clock, DbCommandInterceptor? intercept = null)
     {
         var services = new ServiceCollection();
         services.AddDbContext<TasksDbContext>(o =>
         {
-            o.UseNpgsql(ConnectionString);
-            if (refuse is not null)
+            o.UseNpgsql(database.ConnectionString);
+            if (intercept is not null)
             {
-                o.AddInterceptors(refuse);
+                o.AddInterceptors(intercept);
             }
         });
         services.AddMetrics();
         services.AddLogging();
         services.AddSingleton(options);
-        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(clock);
         services.AddSingleton<TaskSignals>();
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<TaskMetrics>();
@@ -68,35 +103,12 @@ public sealed class EngineFixture : IAsyncLifetime
     }
 
     /// <summary>Stores a task as the submission would, leased to this runner's replica; returns its id.</summary>
-    public async Task<Guid> AddTaskAsync(string json, Action<TaskRecord>? adjust = null)
-    {
-        var task = new TaskValidator(100, 32).Validate(JsonDocument.Parse(json).RootElement).Task!;
-        var now = DateTimeOffset.UtcNow;
-        var id = Guid.CreateVersion7(now);
-        var record = new TaskRecord
-        {
-            Id = id, AgentId = Guid.NewGuid(), AgentName = task.Agent, Definition = task.ToDocument(), CreatedAt = now,
-            LeaseOwner = Options.ReplicaId, LeaseExpiresAt = now + Options.LeaseDuration,
-            Steps = task.Steps.Select((s, i) => new TaskStepRecord { TaskId = id, StepId = s.Id, Ordinal = i, Tool = s.Tool }).ToList(),
-        };
-        adjust?.Invoke(record);
-        await using var db = NewDb();
-        db.Tasks.Add(record);
-        await db.SaveChangesAsync();
-        return id;
-    }
+    public Task<Guid> AddTaskAsync(string json, Action<TaskRecord>? adjust = null) =>
+        Database.AddTaskAsync(json, Options.ReplicaId, Options.LeaseDuration, TimeProvider.System, adjust);
 
-    public async Task<TaskRecord> GetAsync(Guid id)
-    {
-        await using var db = NewDb();
-        return await db.Tasks.AsNoTracking().Include(t => t.Steps).SingleAsync(t => t.Id == id);
-    }
+    public Task<TaskRecord> GetAsync(Guid id) => Database.GetAsync(id);
 
-    public async Task<List<string>> EventTypesAsync(Guid id)
-    {
-        await using var db = NewDb();
-        return await db.Events.Where(e => e.TaskId == id).OrderBy(e => e.Seq).Select(e => e.Type).ToListAsync();
-    }
+    public Task<List<string>> EventTypesAsync(Guid id) => Database.EventTypesAsync(id);
 
     /// <summary>A streamed invoke answer: the lines as the ToolService writes them.</summary>
     public static HttpResponseMessage Stream(string lines) => new(HttpStatusCode.OK)
@@ -104,9 +116,10 @@ public sealed class EngineFixture : IAsyncLifetime
         Content = new StringContent(lines, Encoding.UTF8, "application/x-ndjson"),
     };
 
-    private sealed class ScriptedHandler(Func<HttpRequestMessage, Task<HttpResponseMessage>> answer) : HttpMessageHandler
+    private sealed class ScriptedHandler(Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> answer) : HttpMessageHandler
     {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) => answer(request);
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            answer(request, cancellationToken);
     }
 }
 

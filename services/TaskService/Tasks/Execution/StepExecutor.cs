@@ -145,8 +145,9 @@ public sealed class StepExecutor(ToolInvocationClient tools, TaskMetrics metrics
         Func<InvocationLine, Task> onUpdate, CancellationToken cancellationToken)
     {
         var timeoutMs = step.TimeoutMs ?? options.DefaultStepTimeoutMs;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(timeoutMs);
+        // The step's limit runs on the injected clock (a linked source's CancelAfter would use the system timer).
+        using var limit = new CancellationTokenSource(TimeSpan.FromMilliseconds(timeoutMs), clock);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, limit.Token);
         try
         {
             return await tools.InvokeAsync(step.Tool, agentId, arguments, onUpdate, timeout.Token);

@@ -44,15 +44,13 @@ public sealed class TaskRunner(
 
         var journal = new TaskJournal(taskId, task.AgentName, traceId, task.LastSeq, scopes, options, outbox, clock);
         using var cancel = new CancellationTokenSource();
-        using var deadline = new CancellationTokenSource();
+        // On the injected clock, so the deadline passes when that clock says so (tests advance a fake one).
+        using var deadline = task.DeadlineAt is { } at
+            ? new CancellationTokenSource(at - clock.GetUtcNow() is { Ticks: > 0 } left ? left : TimeSpan.Zero, clock)
+            : new CancellationTokenSource();
         using var leaseLost = new CancellationTokenSource();
         using var aborted = new CancellationTokenSource();
         using var all = CancellationTokenSource.CreateLinkedTokenSource(stopping, cancel.Token, deadline.Token, leaseLost.Token, aborted.Token);
-        if (task.DeadlineAt is { } at)
-        {
-            deadline.CancelAfter(at - clock.GetUtcNow() is { TotalMilliseconds: > 0 } left ? left : TimeSpan.Zero);
-        }
-
         if (task.CancelRequested)
         {
             await cancel.CancelAsync();

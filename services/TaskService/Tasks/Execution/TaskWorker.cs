@@ -76,7 +76,7 @@ public sealed class TaskWorker(
 
             try
             {
-                await _slotFreed.WaitAsync(idle, stoppingToken);
+                await _slotFreed.WaitAsync(idle, clock, stoppingToken);
             }
             catch (OperationCanceledException)
             {

@@ -72,6 +72,28 @@ public sealed class OutboxRelayTests(OutboxFixture fixture)
     }
 
     [Fact]
+    public async Task AnOpenTransactionOfAnotherDatabaseOnTheClusterDoesNotHoldEventsBack()
+    {
+        var db = await fixture.FreshAsync();
+        var (relay, _, services) = OutboxFixture.Relay(db, fixture.Multiplexer);
+        await using var _services = services;
+        // The LoggingService and the other services write to their own databases on the same Postgres.
+        await using var elsewhere = new NpgsqlConnection(fixture.Postgres.ConnectionString("postgres"));
+        await elsewhere.OpenAsync();
+        await using var open = await elsewhere.BeginTransactionAsync();
+        await new NpgsqlCommand("SELECT pg_current_xact_id()", elsewhere, open).ExecuteScalarAsync();
+        await using (var connection = new NpgsqlConnection(db))
+        {
+            await connection.OpenAsync();
+            await OutboxFixture.InsertEventsAsync(connection, Guid.NewGuid(), 1, 2);
+        }
+
+        var round = await relay.RelayOnceAsync(CancellationToken.None);
+        Assert.Equal(2, round.Published);
+        Assert.False(round.HeldBack);
+    }
+
+    [Fact]
     public async Task OutboxRowsGoOnlyOnceTheConsumerGroupAcknowledgedThem()
     {
         var db = await fixture.FreshAsync();

@@ -34,6 +34,7 @@ namespace AgentOrchestration.TaskService.Infrastructure.Migrations
                     stream_seq bigint NOT NULL,
                     stream_added bigint NOT NULL,
                     published_at timestamp with time zone NOT NULL);
+                CREATE INDEX "IX_outbox_batches_published_at" ON outbox_batches (published_at);
                 INSERT INTO outbox_batches (end_xid, end_task_id, end_seq, stream_ms, stream_seq, stream_added, published_at)
                 VALUES ('0', '00000000-0000-0000-0000-000000000000', 0, 0, 0, -1, now());
                 """);

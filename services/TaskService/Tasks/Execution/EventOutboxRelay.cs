@@ -19,9 +19,9 @@ public sealed record RelayRound(int Published, bool HeldBack, bool Rewound, int 
 /// LoggingService has stored them.
 /// <para>
 /// Order and completeness come from transaction ids, not from marking rows. Each event row carries its writer's
-/// transaction id (xid8); the relay publishes in (xid, task, seq) order, only events whose xid is below the xmin of
-/// its snapshot (<c>pg_snapshot_xmin(pg_current_snapshot())</c>: every transaction with a lower id has committed or
-/// rolled back), and remembers the last one it published as its cursor. So a transaction that got a lower id but
+/// transaction id (xid8); the relay publishes in (xid, task, seq) order, only events whose xid is below a horizon
+/// taken from its snapshot (the lowest id still running in tasksdb, see OutboxStore: every transaction with a lower id
+/// has committed or rolled back), and remembers the last one it published as its cursor. So a transaction that got a lower id but
 /// commits after a higher one is held back until it ends, and is never skipped. Per-task order follows because a
 /// task's next write is fenced on the <c>last_seq</c> its previous write committed (TaskJournal): it starts, and gets
 /// its xid, only after that commit, so a task's xids rise with its seqs, on any replica and across a takeover.
@@ -30,8 +30,9 @@ public sealed record RelayRound(int Published, bool HeldBack, bool Rewound, int 
 /// Why this rather than the alternatives, measured against them: an id sequence with a per-row UPDATE of published_at
 /// (before) cost a non-HOT update per event and skipped nothing only because it locked every row; a cursor over a
 /// bigserial alone loses the late-committing lower id; logical decoding gives commit order but needs wal_level=logical
-/// and a replication slot to manage. The price here: an event waits while any older transaction on the cluster is
-/// open (xids are cluster-wide), usually a millisecond or two; the relay then retries after 1, 2, 4… ms (at most
+/// and a replication slot to manage; plain <c>pg_snapshot_xmin</c> is cluster-wide, so every event also waited for the
+/// LoggingService's and the other services' transactions on the same Postgres. The price here: an event waits while
+/// an older write transaction of tasksdb is open, usually a millisecond or two; the relay then retries after 1, 2, 4… ms (at most
 /// <see cref="HeldBackMax"/>), and a long transaction elsewhere delays events, never loses them.
 /// </para>
 /// <para>
@@ -123,7 +124,7 @@ public sealed class EventOutboxRelay(
         var window = await OutboxStore.LockAndReadAsync(connection, transaction, BatchSize, cancellationToken);
         var now = clock.GetUtcNow();
         var stream = redis.GetDatabase();
-        if (window.Cursor is not { } cursor || window.Horizon < cursor.Xid)
+        if (window.Cursor is not { } cursor || window.SnapshotXmax < cursor.Xid)
         {
             // No cursor (the seed row was removed by hand), or one ahead of every transaction id the database will
             // hand out (restored from a dump into a new cluster): start over rather than skip events.

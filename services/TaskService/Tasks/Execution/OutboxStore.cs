@@ -9,7 +9,7 @@ namespace AgentOrchestration.TaskService.Tasks.Execution;
 public sealed record OutboxCursor(long BatchId, ulong Xid, Guid TaskId, int Seq, long StreamAdded);
 
 /// <summary>Events of the outbox the relay may publish now, with the cursor they follow.</summary>
-public sealed record OutboxWindow(OutboxCursor? Cursor, ulong Horizon, bool HeldBack, List<OutboxEvent> Events);
+public sealed record OutboxWindow(OutboxCursor? Cursor, ulong SnapshotXmax, bool HeldBack, List<OutboxEvent> Events);
 
 public sealed record OutboxEvent(ulong Xid, ExecutionEvent Event);
 
@@ -28,9 +28,23 @@ public static class OutboxStore
     public const long StreamAddedUnknown = -1;
 
     /// <summary>
+    /// The statement's horizon: the lowest transaction id still running in its snapshot that may belong to this
+    /// database (else the snapshot's xmax). Every transaction below it has ended, so no event below it can still appear.
+    /// Transactions of the cluster's other databases (the LoggingService storing events, the other services) cannot
+    /// write task_events and do not hold it back: pg_stat_activity names their database. An id it cannot place (ended
+    /// meanwhile, a prepared transaction, a role that may not see other sessions) counts as ours: late, never lost.
+    /// </summary>
+    private const string Horizon = """
+        (SELECT COALESCE(min(x), pg_snapshot_xmax(pg_current_snapshot()))
+         FROM pg_snapshot_xip(pg_current_snapshot()) x
+         WHERE NOT EXISTS (SELECT 1 FROM pg_stat_activity a
+                           WHERE a.backend_xid = xid(x) AND a.datname IS DISTINCT FROM current_database()))
+        """;
+
+    /// <summary>
     /// Takes the relay lock (waiting for another replica's batch to commit), then reads the cursor and the events
-    /// after it whose transaction is below the snapshot's xmin: every transaction with a lower id has ended, so no
-    /// event can still appear before the cursor (see <see cref="EventOutboxRelay"/>).
+    /// after it whose transaction is below the <see cref="Horizon"/> (see <see cref="EventOutboxRelay"/>). The window's
+    /// SnapshotXmax is the snapshot's xmax, which only grows: a cursor beyond it means the database was restored.
     /// </summary>
     public static async Task<OutboxWindow> LockAndReadAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int limit, CancellationToken cancellationToken)
     {
@@ -39,18 +53,18 @@ public static class OutboxStore
             BatchCommands =
             {
                 new($"SELECT pg_advisory_xact_lock({RelayLockKey})"),
-                new("""
-                    SELECT id, end_xid::text, end_task_id, end_seq, stream_added, pg_snapshot_xmin(pg_current_snapshot())::text,
-                           EXISTS (SELECT 1 FROM task_events WHERE xid >= pg_snapshot_xmin(pg_current_snapshot()))
+                new($"""
+                    SELECT id, end_xid::text, end_task_id, end_seq, stream_added, pg_snapshot_xmax(pg_current_snapshot())::text,
+                           EXISTS (SELECT 1 FROM task_events WHERE xid >= {Horizon})
                     FROM outbox_batches ORDER BY id DESC LIMIT 1
                     """),
-                new("""
+                new($"""
                     SELECT e.xid::text, e.id, e.task_id, e.step_id, e.seq, e.at, e.level, e.type, e.message, e.data::text,
                            e.agent_name, e.trace_id, t.agent_id
                     FROM (SELECT end_xid, end_task_id, end_seq FROM outbox_batches ORDER BY id DESC LIMIT 1) c
                     JOIN task_events e ON (e.xid, e.task_id, e.seq) > (c.end_xid, c.end_task_id, c.end_seq)
                     LEFT JOIN tasks t ON t.id = e.task_id
-                    WHERE e.xid < pg_snapshot_xmin(pg_current_snapshot())
+                    WHERE e.xid < {Horizon}
                     ORDER BY e.xid, e.task_id, e.seq
                     LIMIT $1
                     """) { Parameters = { new() { Value = limit } } },
@@ -59,12 +73,12 @@ public static class OutboxStore
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         await reader.NextResultAsync(cancellationToken);
         OutboxCursor? cursor = null;
-        ulong horizon = 0;
+        ulong xmax = 0;
         var held = false;
         if (await reader.ReadAsync(cancellationToken))
         {
             cursor = new(reader.GetInt64(0), ulong.Parse(reader.GetString(1)), reader.GetGuid(2), reader.GetInt32(3), reader.GetInt64(4));
-            horizon = ulong.Parse(reader.GetString(5));
+            xmax = ulong.Parse(reader.GetString(5));
             held = reader.GetBoolean(6);
         }
 
@@ -82,7 +96,7 @@ public static class OutboxStore
                 reader.GetString(10), reader.IsDBNull(11) ? null : reader.GetString(11), agentId == Guid.Empty ? null : agentId)));
         }
 
-        return new(cursor, horizon, held, events);
+        return new(cursor, xmax, held, events);
     }
 
     /// <summary>Records a published batch: the new cursor.</summary>
@@ -132,7 +146,8 @@ public static class OutboxStore
     /// <summary>
     /// Deletes the events of the newest batch the LoggingService has stored (entry id at most <paramref name="storedUpTo"/>)
     /// that was published before <paramref name="publishedBefore"/>, with every event before it, and the older batch rows.
-    /// Returns how many events went.
+    /// Any stored batch is a safe bound (every batch before it has lower events and lower entry ids), so "newest" is by
+    /// published_at, found through its index without walking the retention period's batches. Returns how many events went.
     /// </summary>
     public static async Task<int> DeleteStoredAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StreamEntryId storedUpTo,
         DateTimeOffset publishedBefore, CancellationToken cancellationToken)
@@ -140,8 +155,8 @@ public static class OutboxStore
         await using var command = new NpgsqlCommand("""
             WITH stored AS (
                 SELECT id, end_xid, end_task_id, end_seq FROM outbox_batches
-                WHERE (stream_ms, stream_seq) <= ($1, $2) AND published_at <= $3
-                ORDER BY id DESC LIMIT 1),
+                WHERE published_at <= $3 AND (stream_ms, stream_seq) <= ($1, $2)
+                ORDER BY published_at DESC LIMIT 1),
             events AS (
                 DELETE FROM task_events e USING stored s
                 WHERE (e.xid, e.task_id, e.seq) <= (s.end_xid, s.end_task_id, s.end_seq)

@@ -81,9 +81,9 @@ public sealed class TasksDbContext(DbContextOptions<TasksDbContext> options) : D
             e.Property(x => x.Data).HasColumnName("data").HasColumnType("jsonb");
             e.Property(x => x.AgentName).HasColumnName("agent_name").HasMaxLength(64);
             e.Property(x => x.TraceId).HasColumnName("trace_id").HasMaxLength(32);
-            e.Property(x => x.PublishedAt).HasColumnName("published_at");
-            // The relay reads the unpublished tail; a partial index keeps that scan tiny however many events exist.
-            e.HasIndex(x => new { x.TaskId, x.Seq }, "IX_task_events_unpublished").HasFilter("published_at IS NULL");
+            // The relay's columns and table (task_events.xid, outbox_batches) are created by the OutboxCursor migration and
+            // left out of the model on purpose: writers must never set xid (its default is the writing transaction's id),
+            // and EF would otherwise read it back after every insert on the hot path.
         });
     }
 }

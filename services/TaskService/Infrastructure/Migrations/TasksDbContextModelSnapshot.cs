@@ -55,10 +55,6 @@ namespace AgentOrchestration.TaskService.Infrastructure.Migrations
                         .HasColumnType("text")
                         .HasColumnName("message");
 
-                    b.Property<DateTimeOffset?>("PublishedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("published_at");
-
                     b.Property<int>("Seq")
                         .HasColumnType("integer")
                         .HasColumnName("seq");
@@ -87,9 +83,6 @@ namespace AgentOrchestration.TaskService.Infrastructure.Migrations
 
                     b.HasIndex("TaskId", "Seq")
                         .IsUnique();
-
-                    b.HasIndex(new[] { "TaskId", "Seq" }, "IX_task_events_unpublished")
-                        .HasFilter("published_at IS NULL");
 
                     b.ToTable("task_events", (string)null);
                 });

@@ -57,6 +57,15 @@ public sealed class TaskOptions
 
     public TimeSpan MaxWait { get; set; } = TimeSpan.FromSeconds(120);
 
+    /// <summary>How often the outbox relay asks Redis what the LoggingService has stored, and deletes those events.</summary>
+    public TimeSpan OutboxCleanupInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long a published event stays in tasksdb after the LoggingService has stored it (10 minutes), so the journal
+    /// can be compared with the log store after an incident; zero deletes it as soon as the LoggingService has it.
+    /// </summary>
+    public TimeSpan OutboxRetention { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Who this replica is in leases: unique per process.</summary>
     public string ReplicaId { get; set; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}" is var id && id.Length > 64 ? id[..64] : id;
 }

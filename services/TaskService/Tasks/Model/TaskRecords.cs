@@ -79,7 +79,8 @@ public sealed class TaskStepRecord
 
 /// <summary>
 /// An execution event, written in the same transaction as the state change it reports (a transactional outbox);
-/// the relay publishes it to the Redis stream afterwards and stamps PublishedAt.
+/// the relay publishes it to the Redis stream afterwards and deletes it once the LoggingService has stored it. The table
+/// also has an <c>xid</c> column (the writing transaction's id, a database default) that only the relay reads.
 /// </summary>
 public sealed class ExecutionEventRecord
 {
@@ -94,5 +95,4 @@ public sealed class ExecutionEventRecord
     public JsonDocument? Data { get; set; }
     public string AgentName { get; set; } = "";
     public string? TraceId { get; set; }
-    public DateTimeOffset? PublishedAt { get; set; }
 }

@@ -3,7 +3,10 @@ using AgentOrchestration.AppHost;
 
 namespace Aspire.Hosting;
 
-/// <summary>Where the system's Postgres databases and Redis come from, whichever mode supplies them.</summary>
+/// <summary>
+/// Where the system's Postgres databases and Redis come from, whichever mode supplies them; in local mode also the
+/// folder of its backups (the managed server of a deployment keeps its own).
+/// </summary>
 public sealed record Infrastructure(
     IResourceBuilder<IResource> PostgresServer,
     IResourceBuilder<IResourceWithConnectionString> AgentsDb,
@@ -11,7 +14,8 @@ public sealed record Infrastructure(
     IResourceBuilder<IResourceWithConnectionString> TasksDb,
     IResourceBuilder<IResourceWithConnectionString> LogsDb,
     IResourceBuilder<IResourceWithConnectionString> Redis,
-    IResourceBuilder<IResource> RedisServer);
+    IResourceBuilder<IResource> RedisServer,
+    string? BackupsDirectory = null);
 
 public static class InfrastructureExtensions
 {
@@ -50,6 +54,11 @@ public static class InfrastructureExtensions
         project.WithReference(database).WaitFor(database.Resource is ConnectionStringResource
             ? infrastructure.PostgresServer
             : database);
+
+    /// <summary>The gateway's /status reports the newest backup and the schedule's health from the backups folder.</summary>
+    public static IResourceBuilder<ProjectResource> WithBackupStatus(
+        this IResourceBuilder<ProjectResource> project, Infrastructure infrastructure) =>
+        infrastructure.BackupsDirectory is { } folder ? project.WithEnvironment("Backups__Directory", folder) : project;
 
     public static IResourceBuilder<ProjectResource> WithRedis(
         this IResourceBuilder<ProjectResource> project, Infrastructure infrastructure) =>

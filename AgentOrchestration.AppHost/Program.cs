@@ -33,6 +33,7 @@ var api = builder.AddProject<Projects.AgentOrchestration_ApiService>(ResourceNam
     .WithServiceHealthCheck()
     .WithInternalCredential(security)
     .WithAdminApiKey(security)
+    .WithBackupStatus(infrastructure)
     .WithDatabase(infrastructure.TasksDb, infrastructure)
     .WithRedis(infrastructure)
     .WithReference(agents).WaitFor(agents)

@@ -1,0 +1,134 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AgentOrchestration.EndToEnd.Tests.Faults;
+using AgentOrchestration.TestSupport;
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AgentOrchestration.EndToEnd.Tests.Backups;
+
+/// <summary>
+/// A system of its own for the backup tests: a restore stops and starts every service, which would disturb the
+/// shared fixture's tests. Its HTTP tool server outlives the system, so a tool registered before a restore still answers.
+/// </summary>
+public sealed class BackupSystemFixture : IAsyncLifetime
+{
+    public TestHttpServer Tool { get; } = new();
+
+    public string DataDir { get; } = Path.Combine(Path.GetTempPath(), $"ao-backup-{Guid.NewGuid():N}");
+
+    public DistributedApplication App { get; private set; } = null!;
+
+    public HttpClient Api { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        await Tool.InitializeAsync();
+        App = await AppHostFixture.StartAsync(DataDir);
+        Api = AppHostFixture.CreateApiClient(App);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await App.DisposeAsync();
+        await Tool.DisposeAsync();
+        AppHostFixture.TryDelete(DataDir);
+    }
+}
+
+/// <summary>Backups and restores of the real local system, with the scripts a person runs and the dashboard's command.</summary>
+public sealed class BackupRestoreTests(BackupSystemFixture system) : IClassFixture<BackupSystemFixture>
+{
+    private readonly DistributedApplication _app = system.App;
+    private readonly HttpClient _api = system.Api;
+    private readonly TestHttpServer _tool = system.Tool;
+    private readonly string _dataDir = system.DataDir;
+
+    [Fact]
+    public async Task RestoreBringsBackTheBackedUpStateDropsLaterWritesAndKeepsSecretHeadersWorking()
+    {
+        // Before the backup: an HTTP tool whose header is stored encrypted, an agent allowed to use it, and a task.
+        var tool = await _api.RegisterHttpToolAsync($"{_tool.BaseUrl}/weather", "backed",
+            headers: new Dictionary<string, string> { ["X-Key"] = "s3cret" });
+        var earlier = await _api.RegisterAgentWithKeyAsync(tool);
+        var earlierTask = await RunWeatherTaskAsync(earlier, tool);
+
+        var (backup, manifest) = await BackupScriptRunner.BackUpAsync(_dataDir);
+        Assert.StartsWith(Path.Combine(_dataDir, "backups"), backup);
+        var databases = manifest.GetProperty("databases").EnumerateArray().ToDictionary(d => d.GetProperty("name").GetString()!);
+        Assert.Equal(ResourceNames.Databases.Order(), databases.Keys.Order());
+        foreach (var (name, database) in databases)
+        {
+            Assert.True(database.GetProperty("bytes").GetInt64() > 0, $"{name} is empty");
+            Assert.True(database.GetProperty("migrations").GetArrayLength() > 0, $"{name} lists no migrations");
+        }
+
+        // After it: another agent and another task, which the restore must take away.
+        var later = await _api.RegisterAgentWithKeyAsync(tool);
+        var laterTask = await RunWeatherTaskAsync(later, tool);
+
+        var restored = await BackupScriptRunner.RunAsync("restore.sh", _dataDir, backup);
+        Assert.True(restored.ExitCode == 0, $"restore.sh failed: {restored}");
+
+        await FaultKit.WaitForStatusAsync(_api, "healthy", TimeSpan.FromMinutes(1));
+        Assert.Equal(HttpStatusCode.OK, (await _api.GetAsync($"/agents/{earlier.Name}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _api.GetAsync($"/agents/{later.Name}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _api.GetAsync($"/tasks/{earlierTask}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _api.GetAsync($"/tasks/{laterTask}")).StatusCode);
+        // The earlier task's log came back whole (the restored outbox and log agree; the emptied stream lost nothing).
+        var log = await _api.WaitForCompleteLogAsync(earlierTask, TimeSpan.FromSeconds(30));
+        Assert.Equal(Enumerable.Range(1, log.Count), log.Select(e => e.GetProperty("seq").GetInt32()));
+
+        // The key ring came back with toolsdb: the restarted ToolService decrypts the header and the call carries it.
+        await RunWeatherTaskAsync(earlier, tool);
+    }
+
+    [Fact]
+    public async Task RestoreRefusesABackupFromANewerSchemaAndStopsNothing()
+    {
+        var (backup, _) = await BackupScriptRunner.BackUpAsync(_dataDir);
+        var manifestPath = Path.Combine(backup, "manifest.json");
+        var manifest = JsonNode.Parse(await File.ReadAllTextAsync(manifestPath))!;
+        manifest["databases"]![0]!["migrations"]!.AsArray().Add("29991231235959_FromTheFuture");
+        await File.WriteAllTextAsync(manifestPath, manifest.ToJsonString());
+        var agent = await FaultKit.RegisterAgentAsync(_api, "echo");
+
+        var refused = await BackupScriptRunner.RunAsync("restore.sh", _dataDir, backup);
+
+        Assert.True(refused.ExitCode == 3, $"restore.sh did not refuse: {refused}");
+        Assert.Contains("newer schema", refused.Error);
+        Assert.Contains("29991231235959_FromTheFuture", refused.Error);
+        // Nothing was stopped or replaced: what was written after the backup is still there, and the services never went down.
+        Assert.Equal(HttpStatusCode.OK, (await _api.GetAsync($"/agents/{agent}")).StatusCode);
+        var agents = _app.ResourceNotifications.TryGetCurrentState(ResourceNames.AgentService, out var state) ? state : null;
+        Assert.Equal(KnownResourceStates.Running, agents?.Snapshot.State?.Text);
+    }
+
+    [Fact]
+    public async Task BackUpNowCommandOnThePostgresResourceWritesACompleteBackup()
+    {
+        var commands = _app.Services.GetRequiredService<ResourceCommandService>();
+
+        var result = await commands.ExecuteCommandAsync(ResourceNames.Postgres, "backup-now");
+
+        Assert.True(result.Success, result.Message);
+        var folder = result.Message!.Trim();
+        Assert.True(Directory.Exists(folder), $"the command named no backup folder: {result.Message}");
+        var manifest = BackupScriptRunner.ReadManifest(folder);
+        Assert.Equal(ResourceNames.Databases.Length, manifest.GetProperty("databases").GetArrayLength());
+        var check = await BackupScriptRunner.RunAsync("restore.sh", _dataDir, "--check", folder);
+        Assert.True(check.ExitCode == 0, $"the command's backup does not check out: {check}");
+    }
+
+    /// <summary>Runs the weather tool as the agent; the tool answers sawKey=true only if the secret header arrived.</summary>
+    private async Task<Guid> RunWeatherTaskAsync(Keys.AgentWithKey agent, string tool)
+    {
+        var asAgent = AppHostFixture.CreateApiClient(_app, agent.ApiKey);
+        var run = await asAgent.ExecuteAsync($$"""{ "agent": "{{agent.Name}}", "tool": "{{tool}}", "arguments": { "city": "Bergen" } }""");
+        var task = await run.ReadJsonAsync();
+        Assert.True(task.TryGetProperty("status", out var status) && status.GetString() == "succeeded", task.ToString());
+        Assert.True(task.GetProperty("result").GetProperty("main").GetProperty("sawKey").GetBoolean(), task.ToString());
+        return task.GetProperty("id").GetGuid();
+    }
+}

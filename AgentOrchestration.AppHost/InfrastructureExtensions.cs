@@ -36,7 +36,39 @@ public static class InfrastructureExtensions
                 $"Infrastructure:Mode must be 'auto', 'containers' or 'local', not '{mode}'."),
         };
 
+        if (!builder.ExecutionContext.IsRunMode && builder.Configuration["Infrastructure:Postgres"] is { Length: > 0 } postgres)
+        {
+            return postgres switch
+            {
+                "external" => builder.AddExternalPostgresInfrastructure(),
+                "container" => builder.AddContainerInfrastructure(),
+                _ => throw new InvalidOperationException(
+                    $"Infrastructure:Postgres must be 'container' or 'external', not '{postgres}'."),
+            };
+        }
+
         return useContainers ? builder.AddContainerInfrastructure() : builder.AddLocalInfrastructure();
+    }
+
+    /// <summary>
+    /// Publish mode with Infrastructure:Postgres=external: each database is a connection-string parameter (azd asks for
+    /// it and keeps it as a secret), so the deployment uses a managed server (Azure Database for PostgreSQL Flexible
+    /// Server: zone-redundant HA, point-in-time restore) instead of a container whose data lives in one volume. The
+    /// server must have the four databases; each service applies its own migrations. Redis stays a container: it holds
+    /// nothing that cannot be rebuilt.
+    /// </summary>
+    private static Infrastructure AddExternalPostgresInfrastructure(this IDistributedApplicationBuilder builder)
+    {
+        var agents = builder.AddConnectionString(ResourceNames.AgentsDb);
+        var redis = builder.AddRedis(ResourceNames.Redis);
+        return new Infrastructure(
+            agents,
+            agents,
+            builder.AddConnectionString(ResourceNames.ToolsDb),
+            builder.AddConnectionString(ResourceNames.TasksDb),
+            builder.AddConnectionString(ResourceNames.LogsDb),
+            redis,
+            redis);
     }
 
     /// <summary>

@@ -46,7 +46,7 @@ internal sealed class LocalRestore(
             var services = ResourceNames.Services.Select(name => model.Resources.Single(r => r.Name == name)).ToList();
             logger.LogWarning("Restoring {Backup}: stopping {Services}", backup, string.Join(", ", services.Select(s => s.Name)));
             // The gateway first, so that it takes no task while what it needs is going down.
-            foreach (var service in Enumerable.Reverse(StartOrder(services)))
+            foreach (var service in Enumerable.Reverse(StartWaves(services).SelectMany(wave => wave).ToList()))
             {
                 await SetStateAsync(service, KnownResourceCommands.StopCommand, cancellationToken);
             }
@@ -63,12 +63,15 @@ internal sealed class LocalRestore(
             finally
             {
                 // Whether or not it worked, the services come back: on a failure the databases are the ones from before.
-                // One at a time, each healthy before the next, in the order their WaitFors ask (the gateway last).
-                foreach (var service in StartOrder(services))
+                // In waves, in the order their WaitFors ask (the gateway last); a wave is healthy before the next starts.
+                foreach (var wave in StartWaves(services))
                 {
-                    await SetStateAsync(service, KnownResourceCommands.StartCommand, cancellationToken);
-                    await WaitForEveryInstanceAsync(service, e => e.Snapshot.State?.Text == KnownResourceStates.Running
-                        && e.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, cancellationToken);
+                    await Task.WhenAll(wave.Select(async service =>
+                    {
+                        await SetStateAsync(service, KnownResourceCommands.StartCommand, cancellationToken);
+                        await WaitForEveryInstanceAsync(service, e => e.Snapshot.State?.Text == KnownResourceStates.Running
+                            && e.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, cancellationToken);
+                    }));
                 }
             }
 
@@ -98,19 +101,25 @@ internal sealed class LocalRestore(
         }
     }
 
-    /// <summary>Services that wait for none of the others not yet started go first.</summary>
-    private static List<IResource> StartOrder(List<IResource> services)
+    /// <summary>The services that wait for none of the rest first, then those that wait only for the first wave, and so on.</summary>
+    private static List<List<IResource>> StartWaves(List<IResource> services)
     {
-        var ordered = new List<IResource>();
-        while (ordered.Count < services.Count)
+        var waves = new List<List<IResource>>();
+        var started = new List<IResource>();
+        while (started.Count < services.Count)
         {
-            var next = services.Except(ordered).FirstOrDefault(service => service.Annotations.OfType<WaitAnnotation>()
-                .All(wait => !services.Contains(wait.Resource) || ordered.Contains(wait.Resource)))
-                ?? throw new InvalidOperationException("The services wait for each other in a circle.");
-            ordered.Add(next);
+            var wave = services.Except(started).Where(service => service.Annotations.OfType<WaitAnnotation>()
+                .All(wait => !services.Contains(wait.Resource) || started.Contains(wait.Resource))).ToList();
+            if (wave.Count == 0)
+            {
+                throw new InvalidOperationException("The services wait for each other in a circle.");
+            }
+
+            waves.Add(wave);
+            started.AddRange(wave);
         }
 
-        return ordered;
+        return waves;
     }
 
     /// <summary>Until the latest event of each instance (both ApiService replicas, say) satisfies the condition, bounded.</summary>

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace Aspire.Hosting.Backups;
 
 /// <summary>Backups:Schedule (cron, five fields or six with seconds; empty for none) and Backups:Keep (how many to keep).</summary>
-internal sealed record BackupOptions(CronExpression? Schedule, int Keep)
+internal sealed record BackupOptions(CronExpression? Schedule, string? ScheduleText, int Keep)
 {
     public const int DefaultKeep = 7;
 
@@ -32,7 +32,7 @@ internal sealed record BackupOptions(CronExpression? Schedule, int Keep)
             throw new InvalidOperationException($"Backups:Keep must be a whole number of at least 1, not '{keep}'.");
         }
 
-        return new BackupOptions(cron, kept);
+        return new BackupOptions(cron, cron is null ? null : schedule!.Trim(), kept);
     }
 }
 
@@ -52,7 +52,8 @@ internal sealed class ScheduledBackups(BackupOptions options, BackupScripts scri
             return;
         }
 
-        ScheduleState state = new(schedule.ToString(), 0, null, null, null, null, null);
+        // As configured: Cronos's own rendering spells */20 as 0,20,40.
+        ScheduleState state = new(options.ScheduleText!, 0, null, null, null, null, null);
         while (!stoppingToken.IsCancellationRequested)
         {
             var now = clock.GetUtcNow();

@@ -20,6 +20,7 @@ public static class ApplicationServiceExtensions
         builder.Services.AddSingleton<AgentCache>();
         builder.Services.AddHttpClient<ToolServiceClient>(http => http.BaseAddress = new("http://tools")).AddInternalCredential();
         builder.Services.AddHttpClient(StatusHttpClient.Name).AddInternalCredential();
+        builder.Services.AddSingleton<BackupStatusProbe>();
         builder.Services.AddSingleton<StatusProbe>();
         builder.AddTaskExecution();
         builder.Services.AddHostedService<StatusWarmUp>();

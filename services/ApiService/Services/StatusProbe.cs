@@ -16,7 +16,8 @@ public sealed record SystemStatus(
     double Uptime,
     IReadOnlyDictionary<string, DependencyStatus> Services,
     IReadOnlyDictionary<string, JsonElement> Counts,
-    WorkerStatus Workers);
+    WorkerStatus Workers,
+    BackupStatus? Backups = null);
 
 /// <summary>This replica's task worker: the replica answering is one of possibly several.</summary>
 public sealed record WorkerStatus(string Replica, int ProcessId, int RunningTasks);
@@ -31,7 +32,8 @@ public sealed class StatusProbe(
     IServiceScopeFactory scopes,
     IConnectionMultiplexer redis,
     Tasks.Execution.TaskSignals signals,
-    TimeProvider clock)
+    TimeProvider clock,
+    BackupStatusProbe backups)
 {
     public static readonly TimeSpan ProbeTimeout = TimeSpan.FromMilliseconds(800);
     private static readonly DateTimeOffset StartedAt = DateTimeOffset.UtcNow;
@@ -73,9 +75,10 @@ public sealed class StatusProbe(
             counts["tasks"] = JsonSerializer.SerializeToElement(taskCounts);
         }
 
-        var overall = services.Values.All(s => s.Status == "healthy") ? "healthy" : "degraded";
+        var backupStatus = backups.Get();
+        var overall = services.Values.All(s => s.Status == "healthy") && backupStatus?.Status != "degraded" ? "healthy" : "degraded";
         return new SystemStatus(overall, Version, Math.Round((clock.GetUtcNow() - StartedAt).TotalSeconds, 1), services, counts,
-            new WorkerStatus(Environment.MachineName, Environment.ProcessId, signals.RunningCount));
+            new WorkerStatus(Environment.MachineName, Environment.ProcessId, signals.RunningCount), backupStatus);
     }
 
     /// <summary>A service is healthy when its /health says so; its /internal/stats feeds the counts.</summary>

@@ -14,6 +14,11 @@ namespace AgentOrchestration.EndToEnd.Tests.Backups;
 /// </summary>
 public sealed class BackupSystemFixture : IAsyncLifetime
 {
+    /// <summary>Every 20 seconds (six fields: with seconds), so a test sees scheduled backups come and old ones go.</summary>
+    public const string Schedule = "*/20 * * * * *";
+
+    public const int Keep = 3;
+
     public TestHttpServer Tool { get; } = new();
 
     public string DataDir { get; } = Path.Combine(Path.GetTempPath(), $"ao-backup-{Guid.NewGuid():N}");
@@ -25,7 +30,7 @@ public sealed class BackupSystemFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Tool.InitializeAsync();
-        App = await AppHostFixture.StartAsync(DataDir);
+        App = await AppHostFixture.StartAsync(DataDir, smallLimits: false, $"--Backups:Schedule={Schedule}", $"--Backups:Keep={Keep}");
         Api = AppHostFixture.CreateApiClient(App);
     }
 
@@ -119,6 +124,46 @@ public sealed class BackupRestoreTests(BackupSystemFixture system) : IClassFixtu
         Assert.Equal(ResourceNames.Databases.Length, manifest.GetProperty("databases").GetArrayLength());
         var check = await BackupScriptRunner.RunAsync("restore.sh", _dataDir, "--check", folder);
         Assert.True(check.ExitCode == 0, $"the command's backup does not check out: {check}");
+    }
+
+    [Fact]
+    public async Task ScheduledBackupsShowInStatusAndOnlyTheNewestKeepRemain()
+    {
+        for (var i = 0; i < BackupSystemFixture.Keep; i++)
+        {
+            await BackupScriptRunner.BackUpAsync(_dataDir);
+        }
+
+        var since = DateTimeOffset.UtcNow;
+        var backups = await WaitForScheduledBackupAsync(since, TimeSpan.FromSeconds(90));
+
+        Assert.Equal("healthy", backups.GetProperty("status").GetString());
+        Assert.Equal(BackupSystemFixture.Schedule, backups.GetProperty("schedule").GetString());
+        Assert.True(backups.GetProperty("sizeBytes").GetInt64() > 0, backups.ToString());
+        Assert.True(backups.GetProperty("ageSeconds").GetDouble() < 60, backups.ToString());
+        Assert.True(backups.GetProperty("lastBackupAt").GetDateTimeOffset() >= since.AddSeconds(-1), backups.ToString());
+        var complete = Directory.GetDirectories(Path.Combine(_dataDir, "backups")).Count(d => File.Exists(Path.Combine(d, "manifest.json")));
+        Assert.Equal(BackupSystemFixture.Keep, complete);
+    }
+
+    /// <summary>The backups part of /status once a scheduled backup has succeeded after the given time (bounded).</summary>
+    private async Task<JsonElement> WaitForScheduledBackupAsync(DateTimeOffset after, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var status = await (await _api.GetAsync("/status")).ReadJsonAsync();
+            if (status.TryGetProperty("backups", out var backups) && backups.ValueKind == JsonValueKind.Object
+                && backups.GetProperty("lastScheduledAt").ValueKind == JsonValueKind.String
+                && backups.GetProperty("lastScheduledAt").GetDateTimeOffset() > after
+                && backups.GetProperty("lastScheduledSucceeded").ValueKind == JsonValueKind.True)
+            {
+                return backups;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"no scheduled backup succeeded within {timeout.TotalSeconds} s: {status}");
+            await Task.Delay(1000);
+        }
     }
 
     /// <summary>Runs the weather tool as the agent; the tool answers sawKey=true only if the secret header arrived.</summary>

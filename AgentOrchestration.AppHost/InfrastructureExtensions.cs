@@ -87,10 +87,23 @@ public static class InfrastructureExtensions
             ? infrastructure.PostgresServer
             : database);
 
-    /// <summary>The gateway's /status reports the newest backup and the schedule's health from the backups folder.</summary>
+    /// <summary>
+    /// The gateway's /status reports the newest backup and the schedule's health from the backups folder, and, with a
+    /// local replica, its state and lag (so a replica that is expected but not streaming shows as degraded).
+    /// </summary>
     public static IResourceBuilder<ProjectResource> WithBackupStatus(
-        this IResourceBuilder<ProjectResource> project, Infrastructure infrastructure) =>
-        infrastructure.BackupsDirectory is { } folder ? project.WithEnvironment("Backups__Directory", folder) : project;
+        this IResourceBuilder<ProjectResource> project, Infrastructure infrastructure)
+    {
+        if (infrastructure.BackupsDirectory is not { } folder)
+        {
+            return project;
+        }
+
+        project.WithEnvironment("Backups__Directory", folder);
+        return project.ApplicationBuilder.ReplicaWanted()
+            ? project.WithEnvironment("Replica__Name", ResourceNames.PostgresReplica)
+            : project;
+    }
 
     public static IResourceBuilder<ProjectResource> WithRedis(
         this IResourceBuilder<ProjectResource> project, Infrastructure infrastructure) =>

@@ -32,6 +32,11 @@ internal static class LocalInfrastructureExtensions
         var postgresPort = postgres.GetEndpoint("tcp").Property(EndpointProperty.Port);
         var redis = builder.AddLocalRedis(Path.Combine(dataDir, "redis"), redisPassword.Resource);
         var redisPort = redis.GetEndpoint("tcp").Property(EndpointProperty.Port);
+        if (builder.ReplicaWanted())
+        {
+            builder.AddLocalReplica(postgres, Path.Combine(dataDir, "postgres-replica"), LocalBinaries.PostgresBinDirectory(builder.Configuration));
+        }
+
         builder.AddLocalBackups(postgres, dataDir, LocalBinaries.PostgresBinDirectory(builder.Configuration),
             redis.GetEndpoint("tcp"), redisPassword.Resource);
 

@@ -21,6 +21,7 @@ public static class ApplicationServiceExtensions
         builder.Services.AddHttpClient<ToolServiceClient>(http => http.BaseAddress = new("http://tools")).AddInternalCredential();
         builder.Services.AddHttpClient(StatusHttpClient.Name).AddInternalCredential();
         builder.Services.AddSingleton<BackupStatusProbe>();
+        builder.Services.AddSingleton<ReplicaStatusProbe>();
         builder.Services.AddSingleton<StatusProbe>();
         builder.AddTaskExecution();
         builder.Services.AddHostedService<StatusWarmUp>();

@@ -17,7 +17,8 @@ public sealed record SystemStatus(
     IReadOnlyDictionary<string, DependencyStatus> Services,
     IReadOnlyDictionary<string, JsonElement> Counts,
     WorkerStatus Workers,
-    BackupStatus? Backups = null);
+    BackupStatus? Backups = null,
+    ReplicaStatus? Replica = null);
 
 /// <summary>This replica's task worker: the replica answering is one of possibly several.</summary>
 public sealed record WorkerStatus(string Replica, int ProcessId, int RunningTasks);
@@ -33,7 +34,8 @@ public sealed class StatusProbe(
     IConnectionMultiplexer redis,
     Tasks.Execution.TaskSignals signals,
     TimeProvider clock,
-    BackupStatusProbe backups)
+    BackupStatusProbe backups,
+    ReplicaStatusProbe replica)
 {
     public static readonly TimeSpan ProbeTimeout = TimeSpan.FromMilliseconds(800);
     private static readonly DateTimeOffset StartedAt = DateTimeOffset.UtcNow;
@@ -49,7 +51,9 @@ public sealed class StatusProbe(
         Dictionary<string, int>? taskCounts = null;
         var postgres = TimedAsync(async ct => taskCounts = await CountTasksAsync(ct), cancellationToken);
         var redisProbe = TimedAsync(async ct => { await redis.GetDatabase().PingAsync().WaitAsync(ct); }, cancellationToken);
-        await Task.WhenAll(agents, tools, logging, postgres, redisProbe);
+        ReplicaStatus? replicaStatus = null;
+        var replicaProbe = TimedAsync(async ct => replicaStatus = await replica.GetAsync(ct), cancellationToken);
+        await Task.WhenAll(agents, tools, logging, postgres, redisProbe, replicaProbe);
 
         var services = new Dictionary<string, DependencyStatus>
         {
@@ -76,9 +80,10 @@ public sealed class StatusProbe(
         }
 
         var backupStatus = backups.Get();
-        var overall = services.Values.All(s => s.Status == "healthy") && backupStatus?.Status != "degraded" ? "healthy" : "degraded";
+        var overall = services.Values.All(s => s.Status == "healthy") && backupStatus?.Status != "degraded"
+            && replicaStatus?.Status is null or "healthy" ? "healthy" : "degraded";
         return new SystemStatus(overall, Version, Math.Round((clock.GetUtcNow() - StartedAt).TotalSeconds, 1), services, counts,
-            new WorkerStatus(Environment.MachineName, Environment.ProcessId, signals.RunningCount), backupStatus);
+            new WorkerStatus(Environment.MachineName, Environment.ProcessId, signals.RunningCount), backupStatus, replicaStatus);
     }
 
     /// <summary>A service is healthy when its /health says so; its /internal/stats feeds the counts.</summary>

@@ -85,13 +85,17 @@ restore_through_apphost() {
 restore_offline() {
   [ -f "$pgdata/PG_VERSION" ] || die "$pgdata holds no Postgres cluster (start the AppHost once to create it)"
   pg_socket="$(mktemp -d)"; pg_port=5432
-  local as=()
-  if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$pg_socket"; as=(setpriv --reuid postgres --regid postgres --init-groups); fi
-  trap '"${as[@]}" "$pg_bin/pg_ctl" -D "$pgdata" -m fast -w stop >/dev/null 2>&1 || true; rm -rf "$pg_socket"' EXIT
-  "${as[@]}" "$pg_bin/pg_ctl" -D "$pgdata" -w -t 60 -l "$pg_socket/log" \
+  # pg_ctl refuses root: as root it runs as the cluster's owner. Global, as the EXIT trap runs after this function.
+  run_as=()
+  if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$pg_socket"; run_as=(setpriv --reuid postgres --regid postgres --init-groups); fi
+  stop_private_postgres() { "${run_as[@]}" "$pg_bin/pg_ctl" -D "$pgdata" -m fast -w -t 60 stop >/dev/null; }
+  trap 'stop_private_postgres 2>/dev/null || true; rm -rf "$pg_socket"' EXIT
+  "${run_as[@]}" "$pg_bin/pg_ctl" -D "$pgdata" -w -t 60 -l "$pg_socket/log" \
     -o "-p $pg_port -k $pg_socket -c listen_addresses='' -c unix_socket_permissions=0700" start >/dev/null ||
     die "could not start the Postgres of $pgdata: $(cat "$pg_socket/log" 2>/dev/null)"
   apply_backup
+  stop_private_postgres || die "the restore is done, but the private Postgres of $pgdata did not stop"
+  trap 'rm -rf "$pg_socket"' EXIT
   # Redis then starts empty: its caches refill and the event stream is refilled from the task outbox.
   rm -rf "$data_dir/redis/appendonlydir" "$data_dir/redis/dump.rdb"
   echo "Restored $backup into $data_dir; start the AppHost to bring the services up."

@@ -3,7 +3,10 @@ using AgentOrchestration.AppHost;
 
 namespace Aspire.Hosting;
 
-/// <summary>Where the system's Postgres databases and Redis come from, whichever mode supplies them.</summary>
+/// <summary>
+/// Where the system's Postgres databases and Redis come from, whichever mode supplies them; in local mode also the
+/// folder of its backups (the managed server of a deployment keeps its own).
+/// </summary>
 public sealed record Infrastructure(
     IResourceBuilder<IResource> PostgresServer,
     IResourceBuilder<IResourceWithConnectionString> AgentsDb,
@@ -11,7 +14,8 @@ public sealed record Infrastructure(
     IResourceBuilder<IResourceWithConnectionString> TasksDb,
     IResourceBuilder<IResourceWithConnectionString> LogsDb,
     IResourceBuilder<IResourceWithConnectionString> Redis,
-    IResourceBuilder<IResource> RedisServer);
+    IResourceBuilder<IResource> RedisServer,
+    string? BackupsDirectory = null);
 
 public static class InfrastructureExtensions
 {
@@ -32,7 +36,39 @@ public static class InfrastructureExtensions
                 $"Infrastructure:Mode must be 'auto', 'containers' or 'local', not '{mode}'."),
         };
 
+        if (!builder.ExecutionContext.IsRunMode && builder.Configuration["Infrastructure:Postgres"] is { Length: > 0 } postgres)
+        {
+            return postgres switch
+            {
+                "external" => builder.AddExternalPostgresInfrastructure(),
+                "container" => builder.AddContainerInfrastructure(),
+                _ => throw new InvalidOperationException(
+                    $"Infrastructure:Postgres must be 'container' or 'external', not '{postgres}'."),
+            };
+        }
+
         return useContainers ? builder.AddContainerInfrastructure() : builder.AddLocalInfrastructure();
+    }
+
+    /// <summary>
+    /// Publish mode with Infrastructure:Postgres=external: each database is a connection-string parameter (azd asks for
+    /// it and keeps it as a secret), so the deployment uses a managed server (Azure Database for PostgreSQL Flexible
+    /// Server: zone-redundant HA, point-in-time restore) instead of a container whose data lives in one volume. The
+    /// server must have the four databases; each service applies its own migrations. Redis stays a container: it holds
+    /// nothing that cannot be rebuilt.
+    /// </summary>
+    private static Infrastructure AddExternalPostgresInfrastructure(this IDistributedApplicationBuilder builder)
+    {
+        var agents = builder.AddConnectionString(ResourceNames.AgentsDb);
+        var redis = builder.AddRedis(ResourceNames.Redis);
+        return new Infrastructure(
+            agents,
+            agents,
+            builder.AddConnectionString(ResourceNames.ToolsDb),
+            builder.AddConnectionString(ResourceNames.TasksDb),
+            builder.AddConnectionString(ResourceNames.LogsDb),
+            redis,
+            redis);
     }
 
     /// <summary>
@@ -50,6 +86,26 @@ public static class InfrastructureExtensions
         project.WithReference(database).WaitFor(database.Resource is ConnectionStringResource
             ? infrastructure.PostgresServer
             : database);
+
+    /// <summary>
+    /// The gateway's /status reports the newest backup and the schedule's health from the backups folder, and, with a
+    /// local replica, its state and lag (so a replica that is expected but not streaming shows as degraded).
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithBackupStatus(
+        this IResourceBuilder<ProjectResource> project, Infrastructure infrastructure)
+    {
+        if (infrastructure.BackupsDirectory is not { } folder)
+        {
+            return project;
+        }
+
+        project.WithEnvironment("Backups__Directory", folder);
+        // The replica's state is read from the primary's pg_stat_replication: the gateway's only database connection,
+        // and only when a replica is wanted (it reads no tables).
+        return project.ApplicationBuilder.ReplicaWanted()
+            ? project.WithEnvironment("Replica__Name", ResourceNames.PostgresReplica).WithReference(infrastructure.TasksDb)
+            : project;
+    }
 
     public static IResourceBuilder<ProjectResource> WithRedis(
         this IResourceBuilder<ProjectResource> project, Infrastructure infrastructure) =>

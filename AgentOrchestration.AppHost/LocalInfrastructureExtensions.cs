@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 using AgentOrchestration.AppHost;
+using Aspire.Hosting.Backups;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -31,6 +32,13 @@ internal static class LocalInfrastructureExtensions
         var postgresPort = postgres.GetEndpoint("tcp").Property(EndpointProperty.Port);
         var redis = builder.AddLocalRedis(Path.Combine(dataDir, "redis"), redisPassword.Resource);
         var redisPort = redis.GetEndpoint("tcp").Property(EndpointProperty.Port);
+        if (builder.ReplicaWanted())
+        {
+            builder.AddLocalReplica(postgres, Path.Combine(dataDir, "postgres-replica"), LocalBinaries.PostgresBinDirectory(builder.Configuration));
+        }
+
+        builder.AddLocalBackups(postgres, dataDir, LocalBinaries.PostgresBinDirectory(builder.Configuration),
+            redis.GetEndpoint("tcp"), redisPassword.Resource);
 
         IResourceBuilder<IResourceWithConnectionString> Database(string name) =>
             builder.AddConnectionString(name, ReferenceExpression.Create(
@@ -44,7 +52,8 @@ internal static class LocalInfrastructureExtensions
             Database(ResourceNames.LogsDb),
             builder.AddConnectionString(ResourceNames.Redis,
                 ReferenceExpression.Create($"127.0.0.1:{redisPort},password={redisPassword.Resource}")),
-            redis);
+            redis,
+            Path.Combine(dataDir, "backups"));
     }
 
     private static IResourceBuilder<ExecutableResource> AddLocalPostgres(

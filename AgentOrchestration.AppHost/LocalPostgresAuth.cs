@@ -16,6 +16,7 @@ internal static class LocalPostgresAuth
     public static void WriteHostBasedAuth(string pgData) => File.WriteAllText(Path.Combine(pgData, "pg_hba.conf"), """
         # Written by the AppHost on every start (LocalPostgresAuth): TCP needs the password; the socket is the owner's.
         local   all   all                  trust
+        local   replication   all          trust
         host    all   all   127.0.0.1/32   scram-sha-256
         host    all   all   ::1/128        scram-sha-256
 

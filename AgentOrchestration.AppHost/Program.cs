@@ -49,6 +49,7 @@ var api = builder.AddProject<Projects.AgentOrchestration_ApiService>(ResourceNam
     .WithServiceHealthCheck()
     .WithInternalCredential(security)
     .WithAdminApiKey(security)
+    .WithBackupStatus(infrastructure)
     .WithRedis(infrastructure)
     .WithReference(agents).WaitFor(agents)
     .WithReference(tools).WaitFor(tools)

@@ -9,6 +9,9 @@ public static class ResourceNames
     public const string Postgres = "postgres";
     public const string Redis = "redis";
 
+    /// <summary>Local mode's streaming replica of Postgres (Infrastructure:Replica=true).</summary>
+    public const string PostgresReplica = "postgres-replica";
+
     /// <summary>The local redis-server process; "redis" itself is the connection string every service reads.</summary>
     public const string LocalRedisServer = "redis-server";
 

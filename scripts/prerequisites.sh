@@ -23,6 +23,8 @@ fi
 if $for_tests || ! container_runtime_healthy; then
   postgres_installed || missing_packages+=(postgresql)
   have redis-server || missing_packages+=(redis-server)
+  # scripts/backup.sh and restore.sh write and read their manifests with it.
+  have jq || missing_packages+=(jq)
 fi
 if $for_tests && ! [ -x /usr/bin/chromium ]; then
   missing_packages+=(chromium)

@@ -62,13 +62,14 @@ public sealed class AppHostFixture : IAsyncLifetime
     /// <summary>
     /// Starts the AppHost on a data folder and waits until every resource is healthy. With <paramref name="smallLimits"/>
     /// the per-key rate of non-admin keys and the unfinished tasks per agent are small, so the limit tests can exhaust them.
+    /// <paramref name="settings"/> are more AppHost settings (--Key=value).
     /// </summary>
-    public static async Task<DistributedApplication> StartAsync(string dataDir, bool smallLimits = false)
+    public static async Task<DistributedApplication> StartAsync(string dataDir, bool smallLimits = false, params string[] settings)
     {
         using var cts = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AgentOrchestration_AppHost>(
             [$"--Infrastructure:DataDir={dataDir}", "--Ports:Api=0", "--Ports:Web=0",
-                $"--Parameters:{ResourceNames.AdminApiKey}={AdminApiKey}", $"--Parameters:{ResourceNames.OutboundAllowList}={ServerProcess.ToolHost}"],
+                $"--Parameters:{ResourceNames.AdminApiKey}={AdminApiKey}", $"--Parameters:{ResourceNames.OutboundAllowList}={ServerProcess.ToolHost}", .. settings],
             cts.Token);
         builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
         builder.WithoutTelemetryExport(); // the test builder runs no dashboard to receive it

@@ -16,6 +16,8 @@ public static class ApplicationServiceExtensions
         builder.Services.AddHttpClient<ToolServiceClient>(http => http.BaseAddress = new("http://tools")).AddInternalCredential();
         builder.Services.AddHttpClient<TaskServiceClient>(http => http.BaseAddress = new("http://tasks")).AddInternalCredential();
         builder.Services.AddHttpClient(StatusHttpClient.Name).AddInternalCredential();
+        builder.Services.AddSingleton<BackupStatusProbe>();
+        builder.Services.AddSingleton<ReplicaStatusProbe>();
         builder.Services.AddSingleton<StatusProbe>();
         builder.Services.AddHostedService<StatusWarmUp>();
 

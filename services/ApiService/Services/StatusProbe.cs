@@ -14,7 +14,9 @@ public sealed record SystemStatus(
     double Uptime,
     IReadOnlyDictionary<string, DependencyStatus> Services,
     IReadOnlyDictionary<string, JsonElement> Counts,
-    WorkerStatus? Workers);
+    WorkerStatus? Workers,
+    BackupStatus? Backups = null,
+    ReplicaStatus? Replica = null);
 
 /// <summary>The TaskService replica that answered the probe (one of possibly several) and how many tasks it runs.</summary>
 public sealed record WorkerStatus(string Replica, int ProcessId, int RunningTasks);
@@ -28,7 +30,9 @@ public sealed record WorkerStatus(string Replica, int ProcessId, int RunningTask
 public sealed class StatusProbe(
     IHttpClientFactory httpClients,
     IConnectionMultiplexer redis,
-    TimeProvider clock)
+    TimeProvider clock,
+    BackupStatusProbe backups,
+    ReplicaStatusProbe replica)
 {
     public static readonly TimeSpan ProbeTimeout = TimeSpan.FromMilliseconds(800);
     private static readonly DateTimeOffset StartedAt = DateTimeOffset.UtcNow;
@@ -43,7 +47,9 @@ public sealed class StatusProbe(
         var logging = ProbeServiceAsync("logging", cancellationToken);
         var tasks = ProbeServiceAsync("tasks", cancellationToken);
         var redisProbe = TimedAsync(async ct => { await redis.GetDatabase().PingAsync().WaitAsync(ct); }, cancellationToken);
-        await Task.WhenAll(agents, tools, logging, tasks, redisProbe);
+        ReplicaStatus? replicaStatus = null;
+        var replicaProbe = TimedAsync(async ct => replicaStatus = await replica.GetAsync(ct), cancellationToken);
+        await Task.WhenAll(agents, tools, logging, tasks, redisProbe, replicaProbe);
         var taskStats = (await tasks).Stats;
 
         var services = new Dictionary<string, DependencyStatus>
@@ -73,11 +79,14 @@ public sealed class StatusProbe(
             counts["tasks"] = stats.GetProperty("counts");
         }
 
-        var overall = services.Values.All(s => s.Status == "healthy") ? "healthy" : "degraded";
+        var backupStatus = backups.Get();
+        var overall = services.Values.All(s => s.Status == "healthy") && backupStatus?.Status != "degraded"
+            && replicaStatus?.Status is null or "healthy" ? "healthy" : "degraded";
         return new SystemStatus(overall, Version, Math.Round((clock.GetUtcNow() - StartedAt).TotalSeconds, 1), services, counts,
-            taskStats?.GetProperty("replica") is { } replica
-                ? new WorkerStatus(replica.GetProperty("name").GetString()!, replica.GetProperty("processId").GetInt32(), replica.GetProperty("runningTasks").GetInt32())
-                : null);
+            taskStats?.GetProperty("replica") is { } worker
+                ? new WorkerStatus(worker.GetProperty("name").GetString()!, worker.GetProperty("processId").GetInt32(), worker.GetProperty("runningTasks").GetInt32())
+                : null,
+            backupStatus, replicaStatus);
     }
 
     /// <summary>A service is healthy when its /health says so; its /internal/stats feeds the counts.</summary>

@@ -14,7 +14,7 @@ public sealed class TargetsTests
     {
         IReadOnlyList<Measurement> rows = [Row("B", 16, 1000), Row("2", 16, 250, p99: 40), Row("B", 1, 100), Row("2", 1, 1)];
 
-        var results = Targets.Evaluate(rows, [new ProcessMemory("ApiService", 1, 100, 120)]);
+        var results = Targets.Evaluate(rows, [new ProcessMemory("ApiService", 1, 100, 120)], taskReplicas: 2);
 
         Assert.Equal("PASS", results.Single(r => r.Target.StartsWith("Scenario 2 throughput", StringComparison.Ordinal)).Verdict);
         Assert.Equal("PASS", results.Single(r => r.Target.StartsWith("Scenario 2 p99", StringComparison.Ordinal)).Verdict);
@@ -23,11 +23,21 @@ public sealed class TargetsTests
     }
 
     [Fact]
+    public void TwoReplicasAreJudgedAgainstTheOneReplicaRowAtTheSameConcurrency()
+    {
+        IReadOnlyList<Measurement> rows = [Row("B", 16, 1000), Row("2", 16, 300), Row(ScaleRun.Id, 16, 200)];
+        IReadOnlyList<Measurement> scaled = [Row("B", 16, 1000), Row("2", 16, 330), Row(ScaleRun.Id, 16, 200)];
+
+        Assert.Equal("MISS", Targets.Evaluate(rows, [], taskReplicas: 2).Single(r => r.Target.Contains("replicas", StringComparison.Ordinal)).Verdict);
+        Assert.Equal("PASS", Targets.Evaluate(scaled, [], taskReplicas: 2).Single(r => r.Target.Contains("replicas", StringComparison.Ordinal)).Verdict);
+    }
+
+    [Fact]
     public void OneErrorOrOneFatProcessIsAMiss()
     {
         IReadOnlyList<Measurement> rows = [Row("B", 16, 1000), Row("2", 16, 100, errors: 1)];
 
-        var results = Targets.Evaluate(rows, [new ProcessMemory("ToolService", 1, 390, 401)]);
+        var results = Targets.Evaluate(rows, [new ProcessMemory("ToolService", 1, 290, 301)], taskReplicas: 2);
 
         Assert.Equal("MISS", results.Single(r => r.Target.StartsWith("Scenario 2 throughput", StringComparison.Ordinal)).Verdict);
         Assert.Equal("MISS", results.Single(r => r.Target == "No errors in any scenario").Verdict);

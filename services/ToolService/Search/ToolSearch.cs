@@ -32,8 +32,9 @@ public sealed class ToolSearch(ToolsDbContext db, LexicalSearch lexical, ToolEmb
         var mode = vector is null ? SearchMode.Lexical : query.Mode;
         var degraded = vector is null && query.Mode != SearchMode.Lexical;
 
-        var words = mode == SearchMode.Semantic ? [] : await lexical.FindAsync(query.Text, query, depth, cancellationToken);
-        var meanings = vector is null ? [] : index.Nearest(vector, query, depth, embeddings.MinSimilarity);
+        var words = mode == SearchMode.Semantic ? []
+            : await lexical.FindAsync(query.Text, query, depth, orAnyWord: mode == SearchMode.Lexical, cancellationToken);
+        var meanings = vector is null ? [] : Relevant(index.Nearest(vector, query, depth, embeddings.MinSimilarity));
 
         var fused = new Dictionary<Guid, (double Score, List<string> Matched, double? Similarity)>();
         for (var rank = 0; rank < words.Count; rank++)
@@ -55,12 +56,20 @@ public sealed class ToolSearch(ToolsDbContext db, LexicalSearch lexical, ToolEmb
         var ids = fused.Keys.ToList();
         var rows = await Filtered(query).Where(t => ids.Contains(t.Id)).ToDictionaryAsync(t => t.Id, cancellationToken);
         var hits = fused.Where(f => rows.ContainsKey(f.Key))
-            .OrderByDescending(f => f.Value.Score).ThenBy(f => rows[f.Key].Name, StringComparer.Ordinal)
+            // On a tie (first by words, first by meaning), the tool that has the words wins: a misspelled name is
+            // precise, while a query of misspellings has no meaning to speak of.
+            .OrderByDescending(f => f.Value.Score)
+            .ThenByDescending(f => f.Value.Matched[0] == SearchSignal.Lexical)
+            .ThenBy(f => rows[f.Key].Name, StringComparer.Ordinal)
             .Take(query.Limit)
             .Select(f => new ToolHit(rows[f.Key], f.Value.Score, f.Value.Matched, f.Value.Similarity))
             .ToList();
         return new ToolSearchResult(hits, mode, degraded);
     }
+
+    /// <summary>Drops the hits far less similar than the best one (see <see cref="EmbeddingOptions.RelativeSimilarity"/>).</summary>
+    private IReadOnlyList<(Guid Id, double Similarity)> Relevant(IReadOnlyList<(Guid Id, double Similarity)> hits) =>
+        hits.Count == 0 ? hits : hits.Where(h => h.Similarity >= hits[0].Similarity * embeddings.RelativeSimilarity).ToList();
 
     private IQueryable<Model.Tool> Filtered(ToolQuery query)
     {

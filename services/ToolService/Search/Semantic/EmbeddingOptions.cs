@@ -23,6 +23,13 @@ public sealed class EmbeddingOptions
     /// <summary>How long a query waits for its embedding before the search answers lexically.</summary>
     public int QueryTimeoutMs { get; set; } = 2_000;
 
-    /// <summary>A tool found only by meaning must be at least this similar (cosine) to the query to be listed.</summary>
-    public double MinSimilarity { get; set; } = 0.3;
+    /// <summary>
+    /// A tool found by meaning must be at least this similar (cosine) to the query. MiniLM's similarities are low and
+    /// close together (a right answer may score 0.2, an unrelated tool 0.1), so this floor only drops the unrelated.
+    /// </summary>
+    public double MinSimilarity { get; set; } = 0.1;
+
+    /// <summary>…and at least this fraction of the best match's similarity: "multiply" lists math.multiply (0.67),
+    /// not echo (0.2), while a question whose best answer scores 0.23 still lists its answer.</summary>
+    public double RelativeSimilarity { get; set; } = 0.5;
 }

@@ -46,6 +46,8 @@ public sealed class ToolEmbeddings : IDisposable
 
     public double MinSimilarity => _options.MinSimilarity;
 
+    public double RelativeSimilarity => _options.RelativeSimilarity;
+
     /// <summary>Embeds tool texts for the index; throws when the generator fails (after marking it unavailable).</summary>
     public async Task<float[][]> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken)
     {

@@ -28,11 +28,34 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
     {
         var texts = values.ToArray();
-        return Task.Run(() =>
+        GeneratedEmbeddings<Embedding<float>> Encode()
         {
             var vectors = _encoder.Value.Encode(texts, cancellationToken);
             return new GeneratedEmbeddings<Embedding<float>>(vectors.Select(v => new Embedding<float>(v) { ModelId = ModelId }));
-        }, cancellationToken);
+        }
+
+        // A query (one short text, model loaded) takes milliseconds: the thread pool. Loading the model or a batch takes
+        // seconds of CPU: a thread of its own at low priority, so requests arriving meanwhile neither wait for a pool
+        // thread nor lose the CPU to it.
+        return texts.Length == 1 && _encoder.IsValueCreated
+            ? Task.Run(Encode, cancellationToken)
+            : Task.Factory.StartNew(() =>
+            {
+                TryLowerPriority();
+                return Encode();
+            }, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
+
+    private static void TryLowerPriority()
+    {
+        try
+        {
+            Thread.CurrentThread.Priority = ThreadPriority.BelowNormal;
+        }
+        catch (Exception ex) when (ex is ThreadStateException or PlatformNotSupportedException or UnauthorizedAccessException)
+        {
+            // Not allowed here: the batch runs at normal priority, still off the thread pool.
+        }
     }
 
     public object? GetService(Type serviceType, object? serviceKey = null) =>

@@ -53,6 +53,11 @@ public static class Targets
             : Check("Scenario 4 p95 ≤ 20 ms (each concurrency)", s4.All(r => r.Latency.P95Ms <= 20),
                 string.Join(", ", s4.Select(r => $"@{r.Concurrency}: {r.Latency.P95Ms:F1} ms"))));
 
+        var s4h = rows.Where(r => r.Id == "4h").OrderBy(r => r.Concurrency).FirstOrDefault();
+        results.Add(s4h is null
+            ? new TargetResult("Scenario 4h (hybrid) p95 ≤ 50 ms at c=1", "n/a", "not run")
+            : Check($"Scenario 4h (hybrid) p95 ≤ 50 ms at c={s4h.Concurrency}", s4h.Latency.P95Ms <= 50, $"{s4h.Latency.P95Ms:F1} ms"));
+
         var errors = rows.Sum(r => r.Errors);
         results.Add(Check("No errors in any scenario", errors == 0, $"{errors} errors"));
 

@@ -21,7 +21,13 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         // One thread per inference: the service shares its cores with request handling, and batches already keep
         // a core busy. The arena would hold on to the peak of every batch; without it memory goes back after a batch.
         var options = new Microsoft.ML.OnnxRuntime.SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1, EnableCpuMemArena = false };
-        return new SentenceEncoder(options);
+        var encoder = new SentenceEncoder(options);
+
+        // The package hands ONNX Runtime the model as a 87 MB managed array, garbage once the session holds it: give it
+        // back now (once, at load) rather than whenever the large object heap is next collected.
+        System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        return encoder;
     }
 
     public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(

@@ -18,6 +18,7 @@ var tools = builder.AddProject<Projects.AgentOrchestration_ToolService>(Resource
     .WithServiceHealthCheck()
     .WithInternalCredential(security)
     .WithOutboundPolicy(security)
+    .WithToolSearch()
     .WithDatabase(infrastructure.ToolsDb, infrastructure)
     .WithRedis(infrastructure)
     .WithReference(agents).WaitFor(agents);

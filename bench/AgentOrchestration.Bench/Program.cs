@@ -101,12 +101,14 @@ foreach (var concurrency in options.Concurrency)
 }
 
 var context = new ScenarioContext(api, system.ApiBase, adminKey, options, runId);
+var toolSearch = new ToolSearchScenario(context);
 Scenario[] scenarios =
 [
     new RegisterAgentScenario(context),
     new EchoTaskScenario(context),
     new DiamondTaskScenario(context),
-    new ToolSearchScenario(context),
+    toolSearch,
+    new HybridToolSearchScenario(context, toolSearch),
     new LogStreamScenario(context),
     new McpCallScenario(context),
 ];

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using ModelContextProtocol.Client;
@@ -30,10 +31,61 @@ public sealed class RegistryMcpEndpointTests(ToolServiceFixture fixture)
         await using var client = await ConnectAsync(agent);
 
         var tools = await client.ListToolsAsync();
-        Assert.Equal(["echo"], tools.Select(t => t.Name));
+        Assert.Equal(["find_tools", "echo"], tools.Select(t => t.Name));
 
         var denied = await client.CallToolAsync("math.add", new Dictionary<string, object?> { ["a"] = 1, ["b"] = 1 });
         Assert.True(denied.IsError);
+    }
+
+    [Fact]
+    public async Task FindToolsReturnsTheCallersBestMatchingToolsWithTheirSchemas()
+    {
+        await Relevance.RelevanceSet.WaitUntilIndexedAsync(fixture);
+        var agent = await fixture.CreateAgentAsync("math.add", "math.multiply", "echo");
+        await using var client = await ConnectAsync(agent);
+
+        var finder = (await client.ListToolsAsync()).Single(t => t.Name == "find_tools");
+        Assert.Equal("query", finder.JsonSchema.GetProperty("required")[0].GetString());
+
+        var result = await client.CallToolAsync("find_tools", new Dictionary<string, object?> { ["query"] = "what is six times seven", ["limit"] = 2 });
+        Assert.NotEqual(true, result.IsError);
+        var found = result.StructuredContent!.Value;
+        var tools = found.GetProperty("tools").EnumerateArray().ToList();
+        Assert.InRange(tools.Count, 1, 2);
+        Assert.Equal("math.multiply", tools[0].GetProperty("name").GetString());
+        Assert.Equal("object", tools[0].GetProperty("inputSchema").GetProperty("type").GetString());
+        Assert.Equal("hybrid", found.GetProperty("mode").GetString());
+
+        // Only the caller's own tools: text.upper exists but is not granted to this agent.
+        var upper = await client.CallToolAsync("find_tools", new Dictionary<string, object?> { ["query"] = "upper case" });
+        Assert.DoesNotContain(upper.StructuredContent!.Value.GetProperty("tools").EnumerateArray(), t => t.GetProperty("name").GetString() == "text.upper");
+    }
+
+    [Theory]
+    [InlineData("""{}""", "/arguments/query")]
+    [InlineData("""{"query":""}""", "/arguments/query")]
+    [InlineData("""{"query":"add","limit":0}""", "/arguments/limit")]
+    [InlineData("""{"query":"add","limit":1.5}""", "/arguments/limit")]
+    [InlineData("""{"query":"add","page":2}""", "/arguments/page")]
+    public async Task FindToolsWithBadArgumentsIsAToolErrorNamingTheArgument(string arguments, string pointer)
+    {
+        await using var client = await ConnectAsync(agent: null);
+        var given = JsonSerializer.Deserialize<Dictionary<string, object?>>(arguments)!;
+        var result = await client.CallToolAsync("find_tools", given);
+
+        Assert.True(result.IsError);
+        Assert.StartsWith(pointer, ((TextContentBlock)result.Content[0]).Text);
+    }
+
+    [Fact]
+    public async Task AnHttpToolCannotTakeTheFindersName()
+    {
+        var response = await fixture.Tools.PostAsJsonAsync("/tools", new
+        {
+            name = "find_tools", kind = "http", inputSchema = new { type = "object" }, http = new { url = "https://api.example.com/x" },
+        });
+        var problem = await response.AssertProblemAsync(400, "validation_failed");
+        Assert.True(problem.GetProperty("errors").TryGetProperty("/name", out _));
     }
 
     /// <summary>The SDK would throw reading such a POST; the client's mistake is a 4xx problem, never a 500.</summary>

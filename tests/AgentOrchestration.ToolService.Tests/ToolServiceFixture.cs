@@ -38,16 +38,27 @@ public sealed class ToolServiceFixture : IAsyncLifetime
         AgentService.StartServer();
         Agents = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{agentsPort}") };
 
-        ToolService = new WebApplicationFactory<tools::Program>().WithWebHostBuilder(web =>
-        {
-            web.UseSetting("ConnectionStrings:toolsdb", Postgres.ConnectionString("toolsdb"));
-            web.UseSetting("ConnectionStrings:redis", Redis.ConnectionString);
-            web.UseSetting("services:agents:http:0", $"http://127.0.0.1:{agentsPort}");
-            // The tests' own tool servers listen on 127.0.0.2; every other internal address stays forbidden.
-            web.UseSetting("Security:OutboundAllowList", ServerProcess.ToolHost);
-        });
+        _agentsUrl = $"http://127.0.0.1:{agentsPort}";
+        ToolService = CreateToolService("toolsdb");
         Tools = ToolService.CreateClient();
     }
+
+    private string _agentsUrl = "";
+
+    /// <summary>Another ToolService (on a database of its own, or the shared one) with extra settings.</summary>
+    public WebApplicationFactory<tools::Program> CreateToolService(string database, IReadOnlyDictionary<string, string>? settings = null) =>
+        new WebApplicationFactory<tools::Program>().WithWebHostBuilder(web =>
+        {
+            web.UseSetting("ConnectionStrings:toolsdb", Postgres.ConnectionString(database));
+            web.UseSetting("ConnectionStrings:redis", Redis.ConnectionString);
+            web.UseSetting("services:agents:http:0", _agentsUrl);
+            // The tests' own tool servers listen on 127.0.0.2; every other internal address stays forbidden.
+            web.UseSetting("Security:OutboundAllowList", ServerProcess.ToolHost);
+            foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+            {
+                web.UseSetting(key, value);
+            }
+        });
 
     /// <summary>Registers an active agent allowed to use the given tools; returns its name.</summary>
     public async Task<string> CreateAgentAsync(params string[] tools)

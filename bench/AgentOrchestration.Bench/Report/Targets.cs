@@ -66,6 +66,11 @@ public static class Targets
             : Check($"Scenario 2 @{single.Concurrency}: {taskReplicas} TaskService replicas ≥ 1.6× one", scaled.Throughput >= 1.6 * single.Throughput,
                 $"{scaled.Throughput / single.Throughput:F2}× ({scaled.Throughput:F0} vs {single.Throughput:F0}/s)"));
 
+        var s4h = rows.Where(r => r.Id == "4h").OrderBy(r => r.Concurrency).FirstOrDefault();
+        results.Add(s4h is null
+            ? new TargetResult("Scenario 4h (hybrid) p95 ≤ 50 ms at c=1", "n/a", "not run")
+            : Check($"Scenario 4h (hybrid) p95 ≤ 50 ms at c={s4h.Concurrency}", s4h.Latency.P95Ms <= 50, $"{s4h.Latency.P95Ms:F1} ms"));
+
         var errors = rows.Sum(r => r.Errors);
         results.Add(Check("No errors in any scenario", errors == 0, $"{errors} errors"));
 

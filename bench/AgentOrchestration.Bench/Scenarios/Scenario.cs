@@ -44,7 +44,7 @@ public abstract class RequestScenario(ScenarioContext context) : Scenario(contex
         await BeforeLevelAsync(concurrency, cancellationToken);
         try
         {
-            return await LoadRunner.RunAsync(Number.ToString(System.Globalization.CultureInfo.InvariantCulture), Name, concurrency,
+            return await LoadRunner.RunAsync(Id, Name, concurrency,
                 Context.Options.Warmup, Context.Options.Duration, ExecuteAsync, cancellationToken);
         }
         finally
@@ -52,6 +52,9 @@ public abstract class RequestScenario(ScenarioContext context) : Scenario(contex
             await AfterLevelAsync();
         }
     }
+
+    /// <summary>The row id in the report: the number, or a variant of it such as "4h".</summary>
+    protected virtual string Id => Number.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     protected abstract Task<string?> ExecuteAsync(int worker, CancellationToken cancellationToken);
 

@@ -37,6 +37,10 @@ public static class ToolRules
         {
             errors["/name"] = ["A tool name is words of letters, digits, _ and - separated by dots, such as 'weather.get'."];
         }
+        else if (request.Name == Mcp.ToolFinder.Name)
+        {
+            errors["/name"] = [$"'{Mcp.ToolFinder.Name}' is the name of the registry's own tool finder on /mcp."];
+        }
 
         if (request.Kind != "http")
         {

@@ -29,8 +29,10 @@ public static class ToolsApi
     }
 
     /// <summary>The catalog: ranked by relevance when <c>q</c> is given (each result with its score), else by name.</summary>
+    /// <remarks><c>mode</c>: <c>hybrid</c> (default; words and meaning fused), <c>semantic</c> or <c>lexical</c>.</remarks>
     public static async Task<Results<Ok<ToolPage>, ValidationProblem, ProblemHttpResult>> ListTools(
-        [AsParameters] ToolServices services, string? q, string? tag, string? kind, string? agent, int? limit, CancellationToken cancellationToken)
+        [AsParameters] ToolServices services, string? q, string? tag, string? kind, string? agent, int? limit, string? mode,
+        CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         ToolKind? kindFilter = kind switch
@@ -44,6 +46,19 @@ public static class ToolsApi
         if (kind is not null && kindFilter is null)
         {
             errors["/query/kind"] = ["kind must be 'builtin', 'http' or 'mcp'."];
+        }
+
+        SearchMode? searchMode = mode switch
+        {
+            null => SearchMode.Hybrid,
+            "hybrid" => SearchMode.Hybrid,
+            "semantic" => SearchMode.Semantic,
+            "lexical" => SearchMode.Lexical,
+            _ => null,
+        };
+        if (searchMode is null)
+        {
+            errors["/query/mode"] = ["mode must be 'hybrid', 'semantic' or 'lexical'."];
         }
 
         if (limit is < 1 or > MaxLimit)
@@ -73,8 +88,9 @@ public static class ToolsApi
             names = grant.Tools;
         }
 
-        var found = await services.Search.FindAsync(new ToolQuery(q, tag, kindFilter, names, limit ?? DefaultLimit), cancellationToken);
-        return TypedResults.Ok(new ToolPage(found.Select(f => ToolResponse.From(f.Tool, f.Score)).ToList()));
+        var found = await services.Search.FindAsync(
+            new ToolQuery(q, tag, kindFilter, names, limit ?? DefaultLimit, searchMode!.Value), cancellationToken);
+        return TypedResults.Ok(new ToolPage(found.Hits.Select(ToolResponse.From).ToList(), found.Mode, found.Degraded));
     }
 
     public static async Task<Results<Created<ToolResponse>, ValidationProblem, ProblemHttpResult>> CreateTool(

@@ -5,8 +5,10 @@ using AgentOrchestration.ToolService.Infrastructure;
 using AgentOrchestration.ToolService.Invocation;
 using AgentOrchestration.ToolService.Mcp;
 using AgentOrchestration.ToolService.Search;
+using AgentOrchestration.ToolService.Search.Semantic;
 using AgentOrchestration.ToolService.Services;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Options;
 
 namespace AgentOrchestration.ToolService.Extensions;
 
@@ -15,8 +17,10 @@ public static class ApplicationServiceExtensions
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddProblemConventions();
+        var searchSignals = new SearchSignals();
         builder.AddNpgsqlDbContext<ToolsDbContext>("toolsdb",
-            settings => settings.ConnectionString += ";" + ToolSearch.ConnectionOptions);
+            settings => settings.ConnectionString += ";" + LexicalSearch.ConnectionOptions,
+            options => options.AddInterceptors(new ToolChangeInterceptor(searchSignals)));
         builder.Services.AddMigration<ToolsDbContext>();
         builder.Services.AddHostedService<BuiltinToolSeeder>();
         builder.AddRedisClient("redis");
@@ -41,10 +45,29 @@ public static class ApplicationServiceExtensions
         builder.Services.AddSingleton<McpSourceSynchronizer>();
         builder.Services.AddHostedService<McpSourceWatcher>();
         builder.Services.AddScoped<ToolCallGate>();
-        builder.Services.AddScoped<ToolSearch>();
+        builder.AddToolSearch(searchSignals);
         builder.Services.AddSingleton<ToolInvoker>();
 
         builder.Services.AddRegistryMcpServer();
         builder.Services.AddOpenApi(options => options.AddSchemaTransformer<IntegralNumberSchemas>());
+    }
+
+    /// <summary>Lexical and semantic search: the embedding generator is one singleton, loaded by the indexer's first batch.</summary>
+    private static void AddToolSearch(this IHostApplicationBuilder builder, SearchSignals signals)
+    {
+        builder.Services.Configure<EmbeddingOptions>(builder.Configuration.GetSection(EmbeddingOptions.Section));
+        builder.Services.AddSingleton(signals);
+        builder.Services.AddSingleton(services =>
+        {
+            var options = services.GetRequiredService<IOptions<EmbeddingOptions>>();
+            var (generator, modelId) = EmbeddingProvider.Create(options.Value);
+            return new ToolEmbeddings(generator, modelId, options, services.GetRequiredService<ILogger<ToolEmbeddings>>());
+        });
+        builder.Services.AddSingleton<ToolVectorIndex>();
+        builder.Services.AddHostedService<ToolEmbeddingIndexer>();
+        builder.Services.AddHostedService<ToolVectorIndexRefresher>();
+        builder.Services.AddHealthChecks().AddCheck<SearchHealthCheck>("search");
+        builder.Services.AddScoped<LexicalSearch>();
+        builder.Services.AddScoped<ToolSearch>();
     }
 }

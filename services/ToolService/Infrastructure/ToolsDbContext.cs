@@ -15,6 +15,8 @@ public sealed class ToolsDbContext(DbContextOptions<ToolsDbContext> options) : D
 
     public DbSet<ToolWord> ToolWords => Set<ToolWord>();
 
+    public DbSet<ToolEmbedding> ToolEmbeddings => Set<ToolEmbedding>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         // Trigram similarity lets a misspelled query ("ad numbrs") still find "math.add".
@@ -55,6 +57,20 @@ public sealed class ToolsDbContext(DbContextOptions<ToolsDbContext> options) : D
             word.HasKey(w => w.Word);
             word.Property(w => w.Word).HasColumnName("word");
             word.HasIndex(w => w.Word, "IX_tool_words_trigram").HasMethod("gin").HasOperators("gin_trgm_ops");
+        });
+
+        // Vectors as real[], which every Postgres has; the in-memory index of each replica does the nearest-neighbour work.
+        modelBuilder.Entity<ToolEmbedding>(embedding =>
+        {
+            embedding.ToTable("tool_embeddings");
+            embedding.HasKey(e => e.ToolId);
+            embedding.Property(e => e.ToolId).HasColumnName("tool_id");
+            embedding.HasOne<Tool>().WithOne().HasForeignKey<ToolEmbedding>(e => e.ToolId).OnDelete(DeleteBehavior.Cascade);
+            embedding.Property(e => e.Model).HasColumnName("model").HasMaxLength(200);
+            embedding.Property(e => e.Vector).HasColumnName("vector").HasColumnType("real[]");
+            embedding.Property(e => e.ToolUpdatedAt).HasColumnName("tool_updated_at");
+            embedding.Property(e => e.EmbeddedAt).HasColumnName("embedded_at");
+            embedding.HasIndex(e => e.EmbeddedAt);
         });
 
         modelBuilder.Entity<DataProtectionKey>().ToTable("data_protection_keys");

@@ -45,7 +45,7 @@ public static class RegistryMcpServer
         var list = await tools.OrderBy(t => t.Name).ToListAsync(cancellationToken);
         return new ListToolsResult
         {
-            Tools = list.Select(t => new Tool { Name = t.Name, Description = t.Description, InputSchema = t.InputSchema.RootElement.Clone() }).ToList(),
+            Tools = [ToolFinder.Definition, .. list.Select(t => new Tool { Name = t.Name, Description = t.Description, InputSchema = t.InputSchema.RootElement.Clone() })],
         };
     }
 
@@ -53,6 +53,11 @@ public static class RegistryMcpServer
     {
         await using var scope = context.Services!.CreateAsyncScope();
         var name = context.Params?.Name ?? throw new McpProtocolException("A tool name is required.", McpErrorCode.InvalidParams);
+        if (name == ToolFinder.Name)
+        {
+            return await FindToolsAsync(scope.ServiceProvider, context.Params.Arguments, cancellationToken);
+        }
+
         var arguments = JsonSerializer.SerializeToElement(context.Params.Arguments ?? new Dictionary<string, JsonElement>());
         var gate = scope.ServiceProvider.GetRequiredService<ToolCallGate>();
         var decision = await gate.CheckAsync(name, CallingAgent(scope.ServiceProvider), arguments, cancellationToken);
@@ -80,6 +85,21 @@ public static class RegistryMcpServer
             Content = [new TextContentBlock { Text = json }],
             StructuredContent = result.Output is { ValueKind: JsonValueKind.Object } output ? output : null,
         };
+    }
+
+    /// <summary>find_tools searches only what the caller may call: an agent's granted tools, or every tool for a trusted caller.</summary>
+    private static async ValueTask<CallToolResult> FindToolsAsync(
+        IServiceProvider services, IDictionary<string, JsonElement>? arguments, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<string>? allowed = null;
+        if (CallingAgent(services) is { } agent)
+        {
+            var grant = await services.GetRequiredService<AgentDirectory>().FindAsync(agent, cancellationToken);
+            allowed = grant?.Tools.ToList() ?? [];
+        }
+
+        var given = arguments is null ? null : new Dictionary<string, JsonElement>(arguments);
+        return await ToolFinder.FindAsync(given, allowed, services.GetRequiredService<Search.ToolSearch>(), cancellationToken);
     }
 
     /// <summary>An agent key is always its own agent; an admin chooses one with the X-Agent header (or none: every tool).</summary>

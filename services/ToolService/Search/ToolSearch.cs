@@ -1,88 +1,79 @@
 using AgentOrchestration.ToolService.Infrastructure;
-using AgentOrchestration.ToolService.Model;
+using AgentOrchestration.ToolService.Search.Semantic;
 using Microsoft.EntityFrameworkCore;
 
 namespace AgentOrchestration.ToolService.Search;
 
-public sealed record ToolQuery(string? Text, string? Tag, ToolKind? Kind, IReadOnlyList<string>? Names, int Limit);
-
 /// <summary>
-/// Ranked tool search, typo-tolerant and index-served. Each query word is first corrected against the vocabulary of
-/// all tools' words (<c>tool_words</c>, trigram index): it stands for itself or its <see cref="Alternatives"/> nearest
-/// spellings ("numbrs" → numbers). The tools are then found by full text on their GIN-indexed <c>search_vector</c>:
-/// every query word (through one of its spellings) must occur, or, when no tool has them all, any of them; ranked by
-/// <c>ts_rank</c>. Both steps are index look-ups, so the cost does not grow with the length of the tools' texts.
+/// Tool search by words and by meaning. Lexical hits come from <see cref="LexicalSearch"/> (typo-tolerant full text),
+/// semantic hits from the replica's <see cref="ToolVectorIndex"/> (the query's embedding against every tool's); hybrid
+/// fuses the two rankings by reciprocal rank fusion, score = Σ 1 / (<see cref="RrfK"/> + rank), so a tool both find
+/// rises and neither signal's scale matters. The filters apply to both before ranking. When no embedding can be had
+/// for the query, the answer is lexical and says it is degraded.
 /// </summary>
-public sealed class ToolSearch(ToolsDbContext db)
+public sealed class ToolSearch(ToolsDbContext db, LexicalSearch lexical, ToolEmbeddings embeddings, ToolVectorIndex index)
 {
-    /// <summary>How many near spellings each query word may stand for.</summary>
-    public const int Alternatives = 3;
+    /// <summary>The usual constant of reciprocal rank fusion: damps the difference between the first few ranks.</summary>
+    public const int RrfK = 60;
 
-    /// <summary>Appended to the connection string: how similar (pg_trgm) a vocabulary word must be to count as a spelling.</summary>
-    public const string ConnectionOptions = "Options=-c pg_trgm.similarity_threshold=0.3";
+    /// <summary>How deep each ranking is read before fusing.</summary>
+    public const int MinDepth = 50;
 
-    private sealed record Hit(Guid Id, double Score);
-
-    public async Task<IReadOnlyList<(Tool Tool, double? Score)>> FindAsync(ToolQuery query, CancellationToken cancellationToken)
+    public async Task<ToolSearchResult> FindAsync(ToolQuery query, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(query.Text))
         {
-            var tools = await Filter(db.Tools.AsNoTracking(), query).OrderBy(t => t.Name).Take(query.Limit).ToListAsync(cancellationToken);
-            return tools.Select(t => (t, (double?)null)).ToList();
+            var tools = await Filtered(query).OrderBy(t => t.Name).Take(query.Limit).ToListAsync(cancellationToken);
+            return new ToolSearchResult(tools.Select(t => new ToolHit(t, null)).ToList(), query.Mode, Degraded: false);
         }
 
-        var text = query.Text.Trim();
-        var hits = await MatchAsync(text, allWords: true, query, cancellationToken);
-        if (hits.Count == 0)
+        var depth = Math.Max(query.Limit, MinDepth);
+        var vector = query.Mode == SearchMode.Lexical ? null : await embeddings.EmbedQueryAsync(query.Text, cancellationToken);
+        var mode = vector is null ? SearchMode.Lexical : query.Mode;
+        var degraded = vector is null && query.Mode != SearchMode.Lexical;
+
+        var words = mode == SearchMode.Semantic ? []
+            : await lexical.FindAsync(query.Text, query, depth, orAnyWord: mode == SearchMode.Lexical, cancellationToken);
+        var meanings = vector is null ? [] : Relevant(index.Nearest(vector, query, depth, embeddings.MinSimilarity));
+
+        var fused = new Dictionary<Guid, (double Score, List<string> Matched, double? Similarity)>();
+        for (var rank = 0; rank < words.Count; rank++)
         {
-            hits = await MatchAsync(text, allWords: false, query, cancellationToken);
+            var score = mode == SearchMode.Lexical ? words[rank].Score : 1.0 / (RrfK + rank + 1);
+            fused[words[rank].Id] = (score, [SearchSignal.Lexical], null);
         }
 
-        var ids = hits.Select(h => h.Id).ToList();
-        var byId = await db.Tools.AsNoTracking().Where(t => ids.Contains(t.Id)).ToDictionaryAsync(t => t.Id, cancellationToken);
-        return hits.Where(h => byId.ContainsKey(h.Id)).Select(h => (byId[h.Id], (double?)h.Score)).ToList();
+        for (var rank = 0; rank < meanings.Count; rank++)
+        {
+            var (id, similarity) = meanings[rank];
+            var score = mode == SearchMode.Semantic ? similarity : 1.0 / (RrfK + rank + 1);
+            fused[id] = fused.TryGetValue(id, out var hit)
+                ? (hit.Score + score, [.. hit.Matched, SearchSignal.Semantic], similarity)
+                : (score, [SearchSignal.Semantic], similarity);
+        }
+
+        // The tools' current rows decide: the index may hold a vector of a tool since deleted or re-filtered.
+        var ids = fused.Keys.ToList();
+        var rows = await Filtered(query).Where(t => ids.Contains(t.Id)).ToDictionaryAsync(t => t.Id, cancellationToken);
+        var hits = fused.Where(f => rows.ContainsKey(f.Key))
+            // On a tie (first by words, first by meaning), the tool that has the words wins: a misspelled name is
+            // precise, while a query of misspellings has no meaning to speak of.
+            .OrderByDescending(f => f.Value.Score)
+            .ThenByDescending(f => f.Value.Matched[0] == SearchSignal.Lexical)
+            .ThenBy(f => rows[f.Key].Name, StringComparer.Ordinal)
+            .Take(query.Limit)
+            .Select(f => new ToolHit(rows[f.Key], f.Value.Score, f.Value.Matched, f.Value.Similarity))
+            .ToList();
+        return new ToolSearchResult(hits, mode, degraded);
     }
 
-    /// <remarks>
-    /// The tsquery is built from quoted lexemes: <c>('wether' | 'weather') &amp; ('forcast' | 'forecast')</c>. Words come
-    /// from the 'simple' parser, which splits on quotes and backslashes, so <c>quote_literal</c> quoting is enough.
-    /// </remarks>
-    private Task<List<Hit>> MatchAsync(string text, bool allWords, ToolQuery query, CancellationToken cancellationToken)
-    {
-        var kind = query.Kind?.ToString();
-        var names = query.Names?.ToArray();
-        var join = allWords ? " & " : " | ";
-        return db.Database.SqlQuery<Hit>($"""
-            WITH words AS (
-                SELECT DISTINCT w FROM unnest(tsvector_to_array(to_tsvector('simple', {text}))) AS w
-            ),
-            spellings AS (
-                SELECT w, string_agg(quote_literal(spelling), ' | ') AS any_spelling
-                FROM (
-                    SELECT w, w AS spelling FROM words
-                    UNION
-                    SELECT words.w, near.word FROM words CROSS JOIN LATERAL (
-                        SELECT word FROM tool_words WHERE word % words.w
-                        ORDER BY similarity(word, words.w) DESC, word LIMIT {Alternatives}) AS near
-                ) AS s
-                GROUP BY w
-            ),
-            q AS (
-                SELECT string_agg('(' || any_spelling || ')', {join})::tsquery AS query FROM spellings
-            )
-            SELECT id AS "Id", ts_rank(search_vector, q.query)::float8 AS "Score"
-            FROM tools, q
-            WHERE search_vector @@ q.query
-              AND ({kind}::text IS NULL OR kind = {kind})
-              AND ({query.Tag}::text IS NULL OR tags @> ARRAY[{query.Tag}::text])
-              AND ({names}::text[] IS NULL OR name = ANY({names}))
-            ORDER BY "Score" DESC, name
-            LIMIT {query.Limit}
-            """).ToListAsync(cancellationToken);
-    }
+    /// <summary>Drops the hits far less similar than the best one (see <see cref="EmbeddingOptions.RelativeSimilarity"/>).</summary>
+    private IReadOnlyList<(Guid Id, double Similarity)> Relevant(IReadOnlyList<(Guid Id, double Similarity)> hits) =>
+        hits.Count == 0 ? hits : hits.Where(h => h.Similarity >= hits[0].Similarity * embeddings.RelativeSimilarity).ToList();
 
-    private static IQueryable<Tool> Filter(IQueryable<Tool> tools, ToolQuery query)
+    private IQueryable<Model.Tool> Filtered(ToolQuery query)
     {
+        var tools = db.Tools.AsNoTracking();
         if (query.Kind is { } kind)
         {
             tools = tools.Where(t => t.Kind == kind);
@@ -96,6 +87,11 @@ public sealed class ToolSearch(ToolsDbContext db)
         if (query.Names is { } names)
         {
             tools = tools.Where(t => names.Contains(t.Name));
+        }
+
+        if (query.EnabledOnly)
+        {
+            tools = tools.Where(t => t.Enabled);
         }
 
         return tools;

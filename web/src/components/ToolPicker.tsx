@@ -4,8 +4,8 @@ import { toolsApi, unwrap } from '../api/client';
 import { useDebounced } from './useDebounced';
 
 /**
- * Picks tool names by searching the registry (the same ranked, typo-tolerant search as the Tools page), so an
- * agent is only ever given tools that exist.
+ * Picks tool names by searching the registry (the same hybrid search as the Tools page: by meaning and by words,
+ * typos and all), so an agent is only ever given tools that exist.
  */
 export function ToolPicker({ value, onChange }: { value: string[]; onChange: (tools: string[]) => void }) {
   const [text, setText] = useState('');
@@ -40,7 +40,7 @@ export function ToolPicker({ value, onChange }: { value: string[]; onChange: (to
       )}
       <label>
         Search tools
-        <input type="search" value={text} onChange={(e) => setText(e.target.value)} placeholder="e.g. add numbers" />
+        <input type="search" value={text} onChange={(e) => setText(e.target.value)} placeholder="e.g. add numbers, or refund a payment" />
       </label>
       {search.isError && <p role="alert">Tool search failed.</p>}
       <ul aria-label="Tool search results" className="candidates">

@@ -123,6 +123,38 @@ namespace AgentOrchestration.ToolService.Infrastructure.Migrations
                     b.ToTable("tools", (string)null);
                 });
 
+            modelBuilder.Entity("AgentOrchestration.ToolService.Model.ToolEmbedding", b =>
+                {
+                    b.Property<Guid>("ToolId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tool_id");
+
+                    b.Property<DateTimeOffset>("EmbeddedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("embedded_at");
+
+                    b.Property<string>("Model")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("model");
+
+                    b.Property<DateTimeOffset>("ToolUpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("tool_updated_at");
+
+                    b.PrimitiveCollection<float[]>("Vector")
+                        .IsRequired()
+                        .HasColumnType("real[]")
+                        .HasColumnName("vector");
+
+                    b.HasKey("ToolId");
+
+                    b.HasIndex("EmbeddedAt");
+
+                    b.ToTable("tool_embeddings", (string)null);
+                });
+
             modelBuilder.Entity("AgentOrchestration.ToolService.Model.ToolSource", b =>
                 {
                     b.Property<string>("Name")
@@ -190,6 +222,15 @@ namespace AgentOrchestration.ToolService.Infrastructure.Migrations
                     b.HasKey("Id");
 
                     b.ToTable("data_protection_keys", (string)null);
+                });
+
+            modelBuilder.Entity("AgentOrchestration.ToolService.Model.ToolEmbedding", b =>
+                {
+                    b.HasOne("AgentOrchestration.ToolService.Model.Tool", null)
+                        .WithOne()
+                        .HasForeignKey("AgentOrchestration.ToolService.Model.ToolEmbedding", "ToolId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 #pragma warning restore 612, 618
         }

@@ -27,7 +27,7 @@ export function ToolsPage() {
         <div className="row">
           <label style={{ flex: 1 }}>
             Search tools
-            <input type="search" value={text} onChange={(e) => setText(e.target.value)} placeholder="Typos are fine: “ad numbrs”" />
+            <input type="search" value={text} onChange={(e) => setText(e.target.value)} placeholder="Say what you need (“will it rain tomorrow”) or a name, typos and all (“ad numbrs”)" />
           </label>
           <label>
             Kind

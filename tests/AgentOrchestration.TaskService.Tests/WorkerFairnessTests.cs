@@ -50,7 +50,13 @@ public sealed class WorkerFairnessTests(EngineFixture engine)
                 await Task.Delay(50);
             }
 
-            // The flooding agent holds all but the reserve (one of 4), which the other agent's task used.
+            // The flooding agent holds all but the reserve (one of 4), which the other agent's task used; that task's slot
+            // is freed just after its row says succeeded, so the count is read once the runner let go.
+            while (worker.Slots.Used != 3 && clock.Elapsed < TimeSpan.FromSeconds(10))
+            {
+                await Task.Delay(20);
+            }
+
             Assert.Equal(3, worker.Slots.Used);
             await using var db = engine.NewDb();
             Assert.Equal(7, await db.Tasks.CountAsync(t => slow.Contains(t.Id) && t.Status == TaskStatuses.Queued));

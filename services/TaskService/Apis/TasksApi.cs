@@ -82,14 +82,14 @@ public static class TasksApi
                 await worker.StartAcceptedAsync(accepted);
             }
 
-            if (!respondAsync)
+            // wait=0 asks for no wait at all: answered from the row as it is now, without depending on a timer.
+            if (!respondAsync && wait > TimeSpan.Zero
+                && await WaitAsync(id, waiter.Finished, db, wait, submitted.Replayed, cancellationToken)
+                && waiter.Finished is { IsCompletedSuccessfully: true, Result: { } finished })
             {
-                await WaitAsync(id, waiter.Finished, db, wait, submitted.Replayed, cancellationToken);
-                // Finished here: the runner's copy of the task is what it committed last, so it is answered without a read.
-                if (waiter.Finished is { IsCompletedSuccessfully: true, Result: { } finished })
-                {
-                    return TypedResults.Ok(finished);
-                }
+                // Finished here within the budget: the runner's copy of the task is what it committed last, so it is
+                // answered without a read (GET /tasks/{id} returns the same).
+                return TypedResults.Ok(finished);
             }
         }
 
@@ -145,8 +145,11 @@ public static class TasksApi
         return TypedResults.Accepted($"/tasks/{id}", TaskView.From(task));
     }
 
-    /// <summary>Waits for the in-process signal, polling the database too in case another replica finishes the task.</summary>
-    private static async Task WaitAsync(Guid id, Task finished, TasksDbContext db, TimeSpan wait, bool replayed, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits for the in-process signal, polling the database too in case another replica finishes the task; true
+    /// when this replica's runner signalled the end within the budget.
+    /// </summary>
+    private static async Task<bool> WaitAsync(Guid id, Task finished, TasksDbContext db, TimeSpan wait, bool replayed, CancellationToken cancellationToken)
     {
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         budget.CancelAfter(wait);
@@ -155,22 +158,30 @@ public static class TasksApi
             // A replayed key's task has usually finished long ago: look first rather than after a poll interval.
             if (replayed && await db.Tasks.AnyAsync(t => t.Id == id && TaskStatuses.Terminal.Contains(t.Status), budget.Token))
             {
-                return;
+                return false;
             }
 
             while (!finished.IsCompleted)
             {
                 await Task.WhenAny(finished, Task.Delay(TimeSpan.FromSeconds(1), budget.Token));
-                budget.Token.ThrowIfCancellationRequested();
-                if (!finished.IsCompleted && await db.Tasks.AnyAsync(t => t.Id == id && TaskStatuses.Terminal.Contains(t.Status), budget.Token))
+                if (finished.IsCompleted)
                 {
-                    return;
+                    return true;
+                }
+
+                budget.Token.ThrowIfCancellationRequested();
+                if (await db.Tasks.AnyAsync(t => t.Id == id && TaskStatuses.Terminal.Contains(t.Status), budget.Token))
+                {
+                    return false;
                 }
             }
+
+            return true;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             // The wait budget is spent: answer 202.
+            return false;
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using AgentOrchestration.TaskService.Infrastructure;
 using AgentOrchestration.TaskService.Tasks.Definition;
+using AgentOrchestration.TaskService.Tasks.Execution;
 using AgentOrchestration.TaskService.Tasks.Model;
 using Microsoft.EntityFrameworkCore;
 
@@ -14,10 +15,16 @@ public sealed class EngineDatabase(string connectionString)
     public TasksDbContext NewDb() => new(new DbContextOptionsBuilder<TasksDbContext>().UseNpgsql(connectionString).Options);
 
     /// <summary>Stores a task as the submission would, leased to <paramref name="leaseOwner"/> from now on <paramref name="clock"/>.</summary>
-    public async Task<Guid> AddTaskAsync(string json, string? leaseOwner, TimeSpan leaseDuration, TimeProvider clock, Action<TaskRecord>? adjust = null)
+    public async Task<Guid> AddTaskAsync(string json, string? leaseOwner, TimeSpan leaseDuration, TimeProvider clock, Action<TaskRecord>? adjust = null) =>
+        (await AddAcceptedAsync(json, leaseOwner, leaseDuration, clock, adjust)).Record.Id;
+
+    /// <summary>Stores a task as the submission would and hands it over as the submission does (the row and its definition).</summary>
+    public async Task<AcceptedTask> AddAcceptedAsync(
+        string json, string? leaseOwner, TimeSpan leaseDuration, TimeProvider clock, Action<TaskRecord>? adjust = null)
     {
         var task = new TaskValidator(100, 32).Validate(JsonDocument.Parse(json).RootElement).Task!;
-        var now = clock.GetUtcNow();
+        // As Postgres stores it, so the runner's in-memory copy of the row equals what a read returns.
+        var now = TaskJournal.TruncateToMicroseconds(clock.GetUtcNow());
         var id = Guid.CreateVersion7(now);
         var record = new TaskRecord
         {
@@ -30,7 +37,8 @@ public sealed class EngineDatabase(string connectionString)
         await using var db = NewDb();
         db.Tasks.Add(record);
         await db.SaveChangesAsync();
-        return id;
+        db.ChangeTracker.Clear();
+        return new AcceptedTask(record, task);
     }
 
     public async Task<TaskRecord> GetAsync(Guid id)

@@ -96,6 +96,7 @@ public sealed class EngineFixture : IAsyncLifetime
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<TaskMetrics>();
         services.AddSingleton(new ToolInvocationClient(new HttpClient(new ScriptedHandler(tool)) { BaseAddress = new("http://tools") }));
+        services.AddSingleton(new TaskWriteStore(TaskWriteStore.CreateDataSource(database.ConnectionString)));
         services.AddSingleton<StepExecutor>();
         services.AddSingleton<TaskRunner>();
         services.AddSingleton<TaskWorker>();
@@ -103,8 +104,11 @@ public sealed class EngineFixture : IAsyncLifetime
     }
 
     /// <summary>Stores a task as the submission would, leased to this runner's replica; returns its id.</summary>
-    public Task<Guid> AddTaskAsync(string json, Action<TaskRecord>? adjust = null) =>
-        Database.AddTaskAsync(json, Options.ReplicaId, Options.LeaseDuration, TimeProvider.System, adjust);
+    public async Task<Guid> AddTaskAsync(string json, Action<TaskRecord>? adjust = null) => (await AddAcceptedAsync(json, adjust)).Record.Id;
+
+    /// <summary>Stores a task as the submission would and hands it over as the submission does (row and definition).</summary>
+    public Task<AcceptedTask> AddAcceptedAsync(string json, Action<TaskRecord>? adjust = null) =>
+        Database.AddAcceptedAsync(json, Options.ReplicaId, Options.LeaseDuration, TimeProvider.System, adjust);
 
     public Task<TaskRecord> GetAsync(Guid id) => Database.GetAsync(id);
 
@@ -130,25 +134,47 @@ public sealed class EngineCollection : ICollectionFixture<EngineFixture>
 }
 
 /// <summary>
-/// Makes Postgres refuse a write the way it refuses U+0000 in jsonb (22P05): commands whose text contains
-/// <see cref="Marker"/> fail, every time, as such a write would.
+/// Makes Postgres itself refuse a write the way it refuses U+0000 in jsonb (22P05): a trigger fails every update of a
+/// step whose new output holds the <see cref="Marker"/> key, every time, as such a write would. Dispose drops it.
 /// </summary>
-public sealed class UnstorableWriteInterceptor(string marker) : Microsoft.EntityFrameworkCore.Diagnostics.DbCommandInterceptor
+public sealed class UnstorableOutputTrigger : IAsyncDisposable
 {
-    public string Marker => marker;
+    private readonly EngineFixture _engine;
+    private readonly string _name;
 
-    public int Refused { get; private set; }
-
-    public override ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int>> NonQueryExecutingAsync(
-        System.Data.Common.DbCommand command, Microsoft.EntityFrameworkCore.Diagnostics.CommandEventData eventData,
-        Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    private UnstorableOutputTrigger(EngineFixture engine, string name)
     {
-        if (command.CommandText.Contains(marker))
-        {
-            Refused++;
-            throw new Npgsql.PostgresException("unsupported Unicode escape sequence", "ERROR", "ERROR", "22P05");
-        }
+        _engine = engine;
+        _name = name;
+    }
 
-        return base.NonQueryExecutingAsync(command, eventData, result, cancellationToken);
+    public string Marker => _name;
+
+    public static async Task<UnstorableOutputTrigger> CreateAsync(EngineFixture engine)
+    {
+        var name = $"refuse_{Guid.NewGuid():N}";
+        await using var db = engine.NewDb();
+        // The name is this class's own (a fresh GUID), not input: formatting it into DDL is safe.
+#pragma warning disable EF1002
+        await db.Database.ExecuteSqlRawAsync($"""
+            CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF NEW.output ? '{name}' THEN
+                    RAISE EXCEPTION 'unsupported Unicode escape sequence' USING ERRCODE = '22P05';
+                END IF;
+                RETURN NEW;
+            END $$;
+            CREATE TRIGGER {name} BEFORE UPDATE ON task_steps FOR EACH ROW EXECUTE FUNCTION {name}();
+            """);
+#pragma warning restore EF1002
+        return new UnstorableOutputTrigger(engine, name);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await using var db = _engine.NewDb();
+#pragma warning disable EF1002 // see CreateAsync
+        await db.Database.ExecuteSqlRawAsync($"DROP TRIGGER {_name} ON task_steps; DROP FUNCTION {_name}();");
+#pragma warning restore EF1002
     }
 }

@@ -73,22 +73,27 @@ public static class TasksApi
         }
 
         var id = submitted.TaskId;
+        response.Headers.Location = $"/tasks/{id}";
         // Disposed however this ends (finished, budget spent, client gone): a wait never outlives its request.
         using (var waiter = signals.WaitForFinish(id))
         {
-            if (!submitted.Replayed)
+            if (submitted.Accepted is { } accepted)
             {
-                await worker.StartAcceptedAsync(id, submitted.AgentId);
+                await worker.StartAcceptedAsync(accepted);
             }
 
-            if (!respondAsync)
+            // wait=0 asks for no wait at all: answered from the row as it is now, without depending on a timer.
+            if (!respondAsync && wait > TimeSpan.Zero
+                && await WaitAsync(id, waiter.Finished, db, wait, submitted.Replayed, cancellationToken)
+                && waiter.Finished is { IsCompletedSuccessfully: true, Result: { } finished })
             {
-                await WaitAsync(id, waiter.Finished, db, wait, cancellationToken);
+                // Finished here within the budget: the runner's copy of the task is what it committed last, so it is
+                // answered without a read (GET /tasks/{id} returns the same).
+                return TypedResults.Ok(finished);
             }
         }
 
         var task = await db.Tasks.AsNoTracking().Include(t => t.Steps).FirstAsync(t => t.Id == id, CancellationToken.None);
-        response.Headers.Location = $"/tasks/{id}";
         // respond-async promises a 202 at once, even when the task was quick enough to finish before this answer.
         return TaskStatuses.IsTerminal(task.Status) && !respondAsync
             ? TypedResults.Ok(TaskView.From(task))
@@ -140,26 +145,43 @@ public static class TasksApi
         return TypedResults.Accepted($"/tasks/{id}", TaskView.From(task));
     }
 
-    /// <summary>Waits for the in-process signal, polling the database too in case another replica finishes the task.</summary>
-    private static async Task WaitAsync(Guid id, Task finished, TasksDbContext db, TimeSpan wait, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits for the in-process signal, polling the database too in case another replica finishes the task; true
+    /// when this replica's runner signalled the end within the budget.
+    /// </summary>
+    private static async Task<bool> WaitAsync(Guid id, Task finished, TasksDbContext db, TimeSpan wait, bool replayed, CancellationToken cancellationToken)
     {
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         budget.CancelAfter(wait);
         try
         {
+            // A replayed key's task has usually finished long ago: look first rather than after a poll interval.
+            if (replayed && await db.Tasks.AnyAsync(t => t.Id == id && TaskStatuses.Terminal.Contains(t.Status), budget.Token))
+            {
+                return false;
+            }
+
             while (!finished.IsCompleted)
             {
                 await Task.WhenAny(finished, Task.Delay(TimeSpan.FromSeconds(1), budget.Token));
-                budget.Token.ThrowIfCancellationRequested();
-                if (!finished.IsCompleted && await db.Tasks.AnyAsync(t => t.Id == id && TaskStatuses.Terminal.Contains(t.Status), budget.Token))
+                if (finished.IsCompleted)
                 {
-                    return;
+                    return true;
+                }
+
+                budget.Token.ThrowIfCancellationRequested();
+                if (await db.Tasks.AnyAsync(t => t.Id == id && TaskStatuses.Terminal.Contains(t.Status), budget.Token))
+                {
+                    return false;
                 }
             }
+
+            return true;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             // The wait budget is spent: answer 202.
+            return false;
         }
     }
 }

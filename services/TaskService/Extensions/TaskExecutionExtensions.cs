@@ -35,6 +35,9 @@ public static class TaskExecutionExtensions
         builder.Services.AddSingleton<TaskSignals>();
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddSingleton<TaskMetrics>();
+        // The hot path's writes go straight to Npgsql (one prepared statement per state change), on a pool of its own.
+        builder.Services.AddSingleton(_ => new TaskWriteStore(TaskWriteStore.CreateDataSource(
+            builder.Configuration.GetConnectionString("tasksdb") ?? throw new InvalidOperationException("ConnectionStrings:tasksdb is not set."))));
         builder.Services.AddSingleton<StepExecutor>();
         builder.Services.AddSingleton<TaskRunner>();
         builder.Services.AddSingleton<TaskWorker>();

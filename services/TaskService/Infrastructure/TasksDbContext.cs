@@ -38,8 +38,11 @@ public sealed class TasksDbContext(DbContextOptions<TasksDbContext> options) : D
             task.Property(t => t.CancelRequested).HasColumnName("cancel_requested");
             task.Property(t => t.Takeovers).HasColumnName("takeovers");
             task.Property(t => t.LastSeq).HasColumnName("last_seq");
-            // Workers look for unfinished tasks whose lease has lapsed; listing filters by agent and status.
-            task.HasIndex(t => new { t.Status, t.LeaseExpiresAt });
+            // Workers look for the oldest unfinished task whose lease has lapsed: a partial index over just the unfinished
+            // rows, by age. lease_expires_at is in no index, because every fenced write (and heartbeat) changes it: so
+            // those updates stay HOT (no index entries written) while the task runs, with the room fillfactor leaves.
+            task.HasIndex(t => t.CreatedAt, "IX_tasks_unfinished_created").HasFilter("status IN ('queued', 'running')");
+            task.HasStorageParameter("fillfactor", 80);
             task.HasIndex(t => new { t.AgentName, t.CreatedAt });
             task.HasIndex(t => t.CreatedAt);
             // Every submission counts its agent's unfinished tasks (the in-flight limit): a partial index over just those
@@ -52,6 +55,8 @@ public sealed class TasksDbContext(DbContextOptions<TasksDbContext> options) : D
         {
             step.ToTable("task_steps");
             step.HasKey(s => new { s.TaskId, s.StepId });
+            // Each step row is updated two or three times (start, retries, end): room on its page keeps those HOT.
+            step.HasStorageParameter("fillfactor", 70);
             step.Property(s => s.TaskId).HasColumnName("task_id");
             step.Property(s => s.StepId).HasColumnName("step_id").HasMaxLength(64);
             step.Property(s => s.Ordinal).HasColumnName("ordinal");

@@ -4,6 +4,7 @@ using AgentOrchestration.ServiceCommon;
 using AgentOrchestration.ServiceCommon.Contracts;
 using AgentOrchestration.ServiceCommon.Security;
 using AgentOrchestration.ToolService.Invocation;
+using AgentOrchestration.ToolService.Model;
 
 namespace AgentOrchestration.ToolService.Apis;
 
@@ -12,7 +13,7 @@ public static class ToolInvocationApi
     /// <summary>
     /// Calls a tool as an agent. 200 whenever the tool ran, even if it failed (isError); 4xx when the call was not
     /// allowed to run: unknown tool or agent 404, inactive agent or disabled tool 409, tool not granted 403,
-    /// arguments against the schema 422. With <c>Accept: application/x-ndjson</c> the answer streams the tool's
+    /// arguments against the schema 422. With <c>Accept: application/x-ndjson</c> an MCP tool's answer streams its
     /// progress as it happens, then the result.
     /// </summary>
     public static async Task<IResult> InvokeTool(
@@ -38,7 +39,10 @@ public static class ToolInvocationApi
             return decision.Problem;
         }
 
-        if (!http.Request.Headers.Accept.ToString().Contains(InvocationLine.MediaType, StringComparison.OrdinalIgnoreCase))
+        // Only MCP tools report progress while they run; any other call has nothing to stream, so it is answered as one
+        // JSON document (the client reads either) instead of the channel and line machinery of NDJSON.
+        if (decision.Tool!.Kind != ToolKind.Mcp
+            || !http.Request.Headers.Accept.ToString().Contains(InvocationLine.MediaType, StringComparison.OrdinalIgnoreCase))
         {
             return TypedResults.Ok(await invoker.InvokeAsync(decision.Tool!, decision.Arguments, cancellationToken,
                 singleAttempt: request.SingleAttempt));

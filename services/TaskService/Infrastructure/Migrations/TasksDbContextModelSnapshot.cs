@@ -189,12 +189,15 @@ namespace AgentOrchestration.TaskService.Infrastructure.Migrations
                     b.HasIndex("IdempotencyScope", "IdempotencyKey")
                         .IsUnique();
 
-                    b.HasIndex("Status", "LeaseExpiresAt");
-
                     b.HasIndex(new[] { "AgentId" }, "IX_tasks_agent_unfinished")
                         .HasFilter("status IN ('queued', 'running')");
 
+                    b.HasIndex(new[] { "CreatedAt" }, "IX_tasks_unfinished_created")
+                        .HasFilter("status IN ('queued', 'running')");
+
                     b.ToTable("tasks", (string)null);
+
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 80);
                 });
 
             modelBuilder.Entity("AgentOrchestration.TaskService.Tasks.Model.TaskStepRecord", b =>
@@ -251,6 +254,8 @@ namespace AgentOrchestration.TaskService.Infrastructure.Migrations
                     b.HasKey("TaskId", "StepId");
 
                     b.ToTable("task_steps", (string)null);
+
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 70);
                 });
 
             modelBuilder.Entity("AgentOrchestration.TaskService.Tasks.Model.TaskStepRecord", b =>

@@ -31,14 +31,10 @@ public sealed class StepExecutor(ToolInvocationClient tools, TaskMetrics metrics
         var stopwatch = Stopwatch.StartNew();
         var (arguments, refused) = ResolveArguments(definition, step, states);
         var attempts = state.Attempts + 1;
-        await journal.WriteAsync(
-            (db, now) => Update(db, journal.TaskId, step.Id, s => s
-                .SetProperty(x => x.Status, StepStatuses.Running)
-                .SetProperty(x => x.Attempts, attempts)
-                .SetProperty(x => x.StartedAt, now)
-                .SetProperty(x => x.Input, arguments is { } a ? JsonDocument.Parse(a.GetRawText()) : null)),
+        await journal.WriteAsync(new JournalWrite(
+            new StepChange(step.Id) { Status = StepStatuses.Running, Attempts = attempts, Starts = true, SetsInput = true, Input = arguments },
             new PendingEvent(EventTypes.StepStarted, "info", $"Step '{step.Id}' started: {step.Tool}.", step.Id,
-                new { tool = step.Tool, attempt = attempts, input = arguments }));
+                new { tool = step.Tool, attempt = attempts, input = arguments })));
         state.Status = StepStatuses.Running;
         state.Attempts = attempts;
         if (refused is not null)
@@ -73,10 +69,10 @@ public sealed class StepExecutor(ToolInvocationClient tools, TaskMetrics metrics
 
                 var backoff = TimeSpan.FromMilliseconds(backoffMs * Math.Pow(2, state.Attempts - 1));
                 var next = state.Attempts + 1;
-                await journal.WriteAsync(
-                    (db, _) => Update(db, journal.TaskId, step.Id, s => s.SetProperty(x => x.Attempts, next).SetProperty(x => x.Error, attempt.Error)),
+                await journal.WriteAsync(new JournalWrite(
+                    new StepChange(step.Id) { Attempts = next, SetsError = true, Error = attempt.Error },
                     new PendingEvent(EventTypes.StepRetrying, "warning", $"Step '{step.Id}' attempt {state.Attempts} failed: {attempt.Error}", step.Id,
-                        new { attempt = state.Attempts, error = attempt.Error, nextAttempt = next, backoffMs = (int)backoff.TotalMilliseconds }));
+                        new { attempt = state.Attempts, error = attempt.Error, nextAttempt = next, backoffMs = (int)backoff.TotalMilliseconds })));
                 state.Attempts = next;
                 await Task.Delay(backoff, clock, cancellationToken);
             }
@@ -138,7 +134,7 @@ public sealed class StepExecutor(ToolInvocationClient tools, TaskMetrics metrics
             return;
         }
 
-        await journal.WriteAsync((_, _) => Task.CompletedTask, update);
+        await journal.WriteAsync(JournalWrite.EventsOnly(update));
     }
 
     private async Task<StepAttempt> AttemptAsync(StepDefinition step, Guid agentId, JsonElement arguments,
@@ -175,20 +171,12 @@ public sealed class StepExecutor(ToolInvocationClient tools, TaskMetrics metrics
             _ => (EventTypes.StepFailed, "error", $"Step '{step.Id}' failed after {state.Attempts} attempt(s): {error}"),
         };
         // Deferred: the runner commits it at once with what follows (dependent steps' start, the task's end) or alone.
-        await journal.DeferAsync(
-            (db, now) => Update(db, journal.TaskId, step.Id, s => s
-                .SetProperty(x => x.Status, status)
-                .SetProperty(x => x.Output, output is { } o ? JsonDocument.Parse(o.GetRawText()) : null)
-                .SetProperty(x => x.Error, error)
-                .SetProperty(x => x.FinishedAt, now)),
+        await journal.DeferAsync(new JournalWrite(
+            new StepChange(step.Id) { Status = status, Finishes = true, SetsOutput = true, Output = output, SetsError = true, Error = error },
             new PendingEvent(type, level, message, step.Id,
-                new { status, attempts = state.Attempts, durationMs = stopwatch.ElapsedMilliseconds, output, error }));
+                new { status, attempts = state.Attempts, durationMs = stopwatch.ElapsedMilliseconds, output, error })));
         state.Status = status;
         state.Output = output;
         metrics.StepFinished(step.Tool, status, stopwatch.Elapsed.TotalMilliseconds);
     }
-
-    private static Task<int> Update(Infrastructure.TasksDbContext db, Guid taskId, string stepId,
-        Action<Microsoft.EntityFrameworkCore.Query.UpdateSettersBuilder<TaskStepRecord>> setters) =>
-        db.Steps.Where(s => s.TaskId == taskId && s.StepId == stepId).ExecuteUpdateAsync(setters);
 }

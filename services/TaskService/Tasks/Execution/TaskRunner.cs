@@ -10,6 +10,12 @@ using Microsoft.EntityFrameworkCore;
 namespace AgentOrchestration.TaskService.Tasks.Execution;
 
 /// <summary>
+/// A task as its accepting replica has just committed it (queued, leased to this replica) with its parsed
+/// definition: the run starts from this, not from a read of the row. The record is the runner's own (not tracked).
+/// </summary>
+public sealed record AcceptedTask(TaskRecord Record, TaskDefinition Definition);
+
+/// <summary>
 /// Executes one task this replica holds the lease on: steps whose dependencies are done run in parallel; a failed
 /// step (after its retries) fails the task and skips what has not started, unless it may continue on error; the
 /// deadline and cancellation stop running steps. A task resumed after a replica died skips steps that succeeded.
@@ -19,6 +25,7 @@ namespace AgentOrchestration.TaskService.Tasks.Execution;
 public sealed class TaskRunner(
     IServiceScopeFactory scopes,
     StepExecutor steps,
+    TaskWriteStore store,
     TaskSignals signals,
     TaskMetrics metrics,
     TaskOptions options,
@@ -26,23 +33,28 @@ public sealed class TaskRunner(
     TimeProvider clock,
     ILogger<TaskRunner> logger)
 {
-    public async Task RunAsync(Guid taskId, CancellationToken stopping)
+    /// <summary>
+    /// Runs the task. <paramref name="accepted"/> is the row this replica has just written (and leases) with its
+    /// definition: the run starts from it without reading the task back; a claimed task is read first.
+    /// </summary>
+    public async Task RunAsync(Guid taskId, CancellationToken stopping, AcceptedTask? accepted = null)
     {
-        var task = await LoadAsync(taskId, stopping);
+        var task = accepted?.Record ?? await LoadAsync(taskId, stopping);
         if (task is null || TaskStatuses.IsTerminal(task.Status))
         {
             signals.Finished(taskId);
             return;
         }
 
-        var definition = TaskDefinition.FromDocument(task.Definition);
+        // Deserialised once per run: every step, template and the final view use this one object.
+        var definition = accepted?.Definition ?? TaskDefinition.FromDocument(task.Definition);
         var traceId = ActivityContext.TryParse(task.TraceParent, null, out var parent) ? parent.TraceId.ToHexString() : null;
         using var activity = TaskMetrics.Activity.StartActivity("task", ActivityKind.Internal, parent);
         activity?.SetTag("task.id", taskId);
         activity?.SetTag("agent.name", task.AgentName);
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["TaskId"] = taskId, ["Agent"] = task.AgentName });
 
-        var journal = new TaskJournal(taskId, task.AgentName, traceId, task.LastSeq, scopes, options, outbox, clock);
+        var journal = new TaskJournal(task, definition, traceId, store, scopes, options, outbox, clock);
         using var cancel = new CancellationTokenSource();
         // On the injected clock, so the deadline passes when that clock says so (tests advance a fake one).
         using var deadline = task.DeadlineAt is { } at
@@ -65,11 +77,9 @@ public sealed class TaskRunner(
             if (task.Status == TaskStatuses.Queued)
             {
                 // Committed with the first step's start (or skip), which follows at once: one commit instead of two.
-                await journal.DeferAsync(
-                    (db, now) => db.Tasks.Where(t => t.Id == taskId).ExecuteUpdateAsync(s => s
-                        .SetProperty(t => t.Status, TaskStatuses.Running).SetProperty(t => t.StartedAt, now)),
-                    new PendingEvent(EventTypes.TaskStarted, "info", $"Task started by agent '{task.AgentName}'.",
-                        Data: new { steps = definition.Steps.Count }));
+                await journal.DeferAsync(new JournalWrite(true, [],
+                    [new PendingEvent(EventTypes.TaskStarted, "info", $"Task started by agent '{task.AgentName}'.",
+                        Data: new { steps = definition.Steps.Count })]));
             }
 
             if (task.Takeovers > options.MaxTakeovers)
@@ -183,10 +193,9 @@ public sealed class TaskRunner(
 
     private static async Task SkipAsync(TaskJournal journal, ConcurrentDictionary<string, StepState> states, string stepId, string reason)
     {
-        await journal.WriteAsync(
-            (db, now) => db.Steps.Where(s => s.TaskId == journal.TaskId && s.StepId == stepId).ExecuteUpdateAsync(s => s
-                .SetProperty(x => x.Status, StepStatuses.Skipped).SetProperty(x => x.FinishedAt, now)),
-            new PendingEvent(EventTypes.StepSkipped, "info", $"Step '{stepId}' was skipped: {reason}.", stepId));
+        await journal.WriteAsync(new JournalWrite(
+            new StepChange(stepId) { Status = StepStatuses.Skipped, Finishes = true },
+            new PendingEvent(EventTypes.StepSkipped, "info", $"Step '{stepId}' was skipped: {reason}.", stepId)));
         states[stepId].Status = StepStatuses.Skipped;
     }
 
@@ -200,13 +209,14 @@ public sealed class TaskRunner(
             (result, resultProblem) = Result(definition, states);
         }
 
-        await EndAsync(journal, cancelRequested => (cancelled || cancelRequested, timedOut, failure ?? resultProblem) switch
+        var (status, type, level, message, value) = (cancelled, timedOut, failure ?? resultProblem) switch
         {
             (true, _, _) => (TaskStatuses.Cancelled, EventTypes.TaskCancelled, "warning", "Task cancelled.", null),
             (_, true, _) => (TaskStatuses.TimedOut, EventTypes.TaskTimedOut, "error", $"Task passed its deadline of {definition.TimeoutMs} ms.", null),
             (_, _, { } f) => (TaskStatuses.Failed, EventTypes.TaskFailed, "error", $"Task failed: {f}", null),
             _ => (TaskStatuses.Succeeded, EventTypes.TaskSucceeded, "info", "Task succeeded.", result),
-        });
+        };
+        await EndAsync(journal, status, type, level, message, value, null);
     }
 
     /// <summary>The task's result, unless its output template resolves to more than the limit.</summary>
@@ -233,17 +243,7 @@ public sealed class TaskRunner(
             state.Status = StepStatuses.Skipped;
         }
 
-        return EndAsync(journal, cancelRequested => cancelRequested
-                ? (TaskStatuses.Cancelled, EventTypes.TaskCancelled, "warning", "Task cancelled.", null)
-                : (TaskStatuses.Failed, EventTypes.TaskFailed, "error", $"Task failed: {reason}", null),
-            async (db, now) =>
-            {
-                var id = journal.TaskId;
-                await db.Steps.Where(s => s.TaskId == id && s.Status == StepStatuses.Running).ExecuteUpdateAsync(s => s
-                    .SetProperty(x => x.Status, StepStatuses.Failed).SetProperty(x => x.Error, reason).SetProperty(x => x.FinishedAt, now));
-                await db.Steps.Where(s => s.TaskId == id && s.Status == StepStatuses.Pending).ExecuteUpdateAsync(s => s
-                    .SetProperty(x => x.Status, StepStatuses.Skipped).SetProperty(x => x.FinishedAt, now));
-            });
+        return EndAsync(journal, TaskStatuses.Failed, EventTypes.TaskFailed, "error", $"Task failed: {reason}", null, reason);
     }
 
     /// <summary>
@@ -264,37 +264,22 @@ public sealed class TaskRunner(
         signals.Finished(taskId);
     }
 
-    /// <summary>The task's last write, its outcome decided with the cancel flag as the database holds it at that moment.</summary>
-    private async Task EndAsync(TaskJournal journal,
-        Func<bool, (string Status, string Type, string Level, string Message, JsonElement? Result)> decide,
-        Func<TasksDbContext, DateTimeOffset, Task>? alsoChange = null)
+    /// <summary>
+    /// The task's last write. Its outcome is decided with the cancel flag as the database holds it at that moment
+    /// (a cancel that committed first makes it "cancelled"); <paramref name="abortReason"/> also fails the steps
+    /// still running and skips the pending ones. Waiters here get the finished task from memory.
+    /// </summary>
+    private async Task EndAsync(TaskJournal journal, string status, string type, string level, string message, JsonElement? result,
+        string? abortReason)
     {
-        var status = "";
-        await journal.WriteFinalAsync(cancelRequested =>
-        {
-            var end = decide(cancelRequested);
-            status = end.Status;
-            var error = end.Status == TaskStatuses.Succeeded ? null : end.Message;
-            return new JournalWrite(
-                async (db, now) =>
-                {
-                    if (alsoChange is not null)
-                    {
-                        await alsoChange(db, now);
-                    }
-
-                    await db.Tasks.Where(t => t.Id == journal.TaskId).ExecuteUpdateAsync(s => s
-                        .SetProperty(t => t.Status, end.Status)
-                        .SetProperty(t => t.FinishedAt, now)
-                        .SetProperty(t => t.Result, end.Result is { } r ? JsonDocument.Parse(r.GetRawText()) : null)
-                        .SetProperty(t => t.Error, error)
-                        .SetProperty(t => t.LeaseOwner, (string?)null));
-                },
-                [new PendingEvent(end.Type, end.Level, end.Message, Data: new { status = end.Status, result = end.Result })]);
-        });
-        metrics.TaskFinished(status);
-        signals.Finished(journal.TaskId);
-        logger.LogInformation("Task {TaskId} finished: {Status}", journal.TaskId, status);
+        const string cancelledMessage = "Task cancelled.";
+        var final = new FinalChange(status, result, status == TaskStatuses.Succeeded ? null : message, cancelledMessage, abortReason);
+        var ended = await journal.WriteFinalAsync(final,
+            new PendingEvent(type, level, message, Data: new { status, result }),
+            new PendingEvent(EventTypes.TaskCancelled, "warning", cancelledMessage, Data: new { status = TaskStatuses.Cancelled, result = (JsonElement?)null }));
+        metrics.TaskFinished(ended);
+        signals.Finished(journal.TaskId, TaskView.From(journal.Mirror, journal.Definition));
+        logger.LogInformation("Task {TaskId} finished: {Status}", journal.TaskId, ended);
     }
 
     /// <summary>Renews the lease; notices a cancel requested on another replica, and a lease lost to a takeover.</summary>

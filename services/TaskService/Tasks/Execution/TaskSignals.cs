@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using AgentOrchestration.TaskService.Tasks.Model;
 
 namespace AgentOrchestration.TaskService.Tasks.Execution;
 
@@ -42,7 +43,8 @@ public sealed class TaskSignals
         }
     }
 
-    public void Finished(Guid taskId)
+    /// <summary>Wakes the task's waiters; <paramref name="view"/> is the finished task (from the runner's memory), if known.</summary>
+    public void Finished(Guid taskId, TaskView? view = null)
     {
         Waiters? waiters;
         lock (_lock)
@@ -50,10 +52,10 @@ public sealed class TaskSignals
             _finished.Remove(taskId, out waiters);
         }
 
-        waiters?.Done.TrySetResult();
+        waiters?.Done.TrySetResult(view);
     }
 
-    private void Forget(Guid taskId, Task done)
+    private void Forget(Guid taskId, Task<TaskView?> done)
     {
         lock (_lock)
         {
@@ -94,17 +96,18 @@ public sealed class TaskSignals
 
     private sealed class Waiters
     {
-        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<TaskView?> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public int Count { get; set; }
     }
 
     /// <summary>One wait for a task's end.</summary>
-    public sealed class Waiter(TaskSignals signals, Guid taskId, Task finished) : IDisposable
+    public sealed class Waiter(TaskSignals signals, Guid taskId, Task<TaskView?> finished) : IDisposable
     {
         private int _disposed;
 
-        public Task Finished => finished;
+        /// <summary>Completes when the task ends here, with the finished task when the runner had it in memory.</summary>
+        public Task<TaskView?> Finished => finished;
 
         public void Dispose()
         {

@@ -25,11 +25,12 @@ public sealed class TaskWorker(
     /// Starts a task this replica has just accepted (and holds the lease on). With no room for its agent here, the
     /// lease is handed back at once, so the claim loop of whichever replica has room takes it.
     /// </summary>
-    public async Task StartAcceptedAsync(Guid taskId, Guid agentId)
+    public async Task StartAcceptedAsync(AcceptedTask accepted)
     {
+        var (taskId, agentId) = (accepted.Record.Id, accepted.Record.AgentId);
         if (_slots.TryTake(agentId))
         {
-            Run(taskId, agentId);
+            Run(taskId, agentId, accepted);
             return;
         }
 
@@ -86,11 +87,11 @@ public sealed class TaskWorker(
     }
 
     /// <summary>Runs the task on a slot already taken for it.</summary>
-    private void Run(Guid taskId, Guid agentId) => _ = Task.Run(async () =>
+    private void Run(Guid taskId, Guid agentId, AcceptedTask? accepted = null) => _ = Task.Run(async () =>
     {
         try
         {
-            await runner.RunAsync(taskId, _stopping);
+            await runner.RunAsync(taskId, _stopping, accepted);
         }
         catch (Exception ex) when (!_stopping.IsCancellationRequested)
         {

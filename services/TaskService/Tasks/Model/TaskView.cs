@@ -27,9 +27,11 @@ public sealed record TaskView(
     DateTimeOffset? FinishedAt,
     string? TraceId)
 {
-    public static TaskView From(TaskRecord task)
+    public static TaskView From(TaskRecord task) => From(task, Definition.TaskDefinition.FromDocument(task.Definition));
+
+    /// <summary>The view with the definition already at hand (the runner's), so it is not deserialised again.</summary>
+    public static TaskView From(TaskRecord task, Definition.TaskDefinition definition)
     {
-        var definition = Definition.TaskDefinition.FromDocument(task.Definition);
         var traceId = System.Diagnostics.ActivityContext.TryParse(task.TraceParent, null, out var parent) ? parent.TraceId.ToHexString() : null;
         var steps = task.Steps.OrderBy(s => s.Ordinal).Select(s => new StepView(
             s.StepId, s.Tool, s.Status, s.Attempts, s.Input?.RootElement.Clone(), s.Output?.RootElement.Clone(), s.Error,

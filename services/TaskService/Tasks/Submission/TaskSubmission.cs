@@ -14,7 +14,7 @@ using Microsoft.EntityFrameworkCore;
 namespace AgentOrchestration.TaskService.Tasks.Submission;
 
 /// <summary>An accepted task, or the problem that stopped it.</summary>
-public sealed record Submitted(Guid TaskId, Guid AgentId, bool Replayed, IResult? Problem);
+public sealed record Submitted(Guid TaskId, Guid AgentId, bool Replayed, IResult? Problem, AcceptedTask? Accepted = null);
 
 /// <summary>
 /// POST /execute-task before anything runs: the task is checked (schema and DAG 400, agent 404/409, tools 403,
@@ -97,13 +97,16 @@ public sealed class TaskSubmission(
             return await ReplayAsync(idempotencyScope, idempotencyKey, hash, cancellationToken) ?? throw new InvalidOperationException("Idempotency race without a winner.");
         }
 
+        // The runner takes the row as written: detached, so nothing this request does later can touch it.
+        db.ChangeTracker.Clear();
         outbox.Set();
-        return new Submitted(record.Id, record.AgentId, false, null);
+        return new Submitted(record.Id, record.AgentId, false, null, new AcceptedTask(record, task));
     }
 
     private TaskRecord NewRecord(TaskDefinition task, AgentResponse agent, string? idempotencyScope, string? idempotencyKey, string hash)
     {
-        var now = clock.GetUtcNow();
+        // As Postgres stores it (microseconds), so the runner's copy of the row equals what a read returns.
+        var now = TaskJournal.TruncateToMicroseconds(clock.GetUtcNow());
         var id = Guid.CreateVersion7(now);
         return new TaskRecord
         {

@@ -105,6 +105,22 @@ export interface components {
         };
         /** @enum {unknown} */
         AgentStatus: "active" | "inactive";
+        BackupStatus: {
+            /** Format: double */
+            ageSeconds: null | number | string;
+            /** Format: date-time */
+            lastBackupAt: null | string;
+            lastError: null | string;
+            /** Format: date-time */
+            lastScheduledAt: null | string;
+            lastScheduledSucceeded: null | boolean;
+            /** Format: date-time */
+            nextScheduledAt: null | string;
+            schedule: null | string;
+            /** Format: int64 */
+            sizeBytes: null | number | string;
+            status: string;
+        };
         CreateAgentRequest: {
             description?: null | string;
             labels?: null | {
@@ -164,8 +180,18 @@ export interface components {
             status: components["schemas"]["AgentStatus"];
             tools: string[];
         };
+        ReplicaStatus: {
+            /** Format: int64 */
+            lagBytes: null | number | string;
+            /** Format: double */
+            lagSeconds: null | number | string;
+            state: string;
+            status: string;
+        };
         SystemStatus: {
+            backups?: null | components["schemas"]["BackupStatus"];
             counts: Record<string, never>;
+            replica?: null | components["schemas"]["ReplicaStatus"];
             services: {
                 [key: string]: components["schemas"]["DependencyStatus"];
             };

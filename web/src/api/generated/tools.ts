@@ -148,6 +148,11 @@ export interface components {
             singleAttempt: boolean;
         };
         JsonElement: unknown;
+        /**
+         * @default hybrid
+         * @enum {unknown}
+         */
+        SearchMode: "hybrid" | "semantic" | "lexical";
         SkippedTool: {
             name: string;
             reason: string;
@@ -162,7 +167,10 @@ export interface components {
         /** @enum {unknown} */
         ToolKind: "builtin" | "http" | "mcp";
         ToolPage: {
+            /** @default false */
+            degraded: boolean;
             items: components["schemas"]["ToolResponse"][];
+            mode?: components["schemas"]["SearchMode"];
         };
         ToolResponse: {
             /** Format: date-time */
@@ -174,10 +182,13 @@ export interface components {
             id: string;
             inputSchema: components["schemas"]["JsonElement"];
             kind: components["schemas"]["ToolKind"];
+            matched?: null | string[];
             name: string;
             outputSchema: null | components["schemas"]["JsonElement"];
             /** Format: double */
             score?: null | number | string;
+            /** Format: double */
+            similarity?: null | number | string;
             source: null | string;
             tags: string[];
             /** Format: int32 */
@@ -339,6 +350,7 @@ export interface operations {
                 agent?: string;
                 kind?: string;
                 limit?: number | string;
+                mode?: string;
                 q?: string;
                 tag?: string;
             };

@@ -8,7 +8,7 @@ namespace AgentOrchestration.Bench;
 
 /// <summary>
 /// The whole real system, started from the AppHost with Aspire.Hosting.Testing exactly as the end-to-end tests do:
-/// local Postgres and Redis on a fresh data folder, the four services (two ApiService replicas), ports chosen by DCP.
+/// local Postgres and Redis on a fresh data folder, the five services (two TaskService replicas), ports chosen by DCP.
 /// The only changes to the model are the ApiService's abuse limits, raised so that they do not cap the load
 /// generator, and (by default) no web dashboard dev server, which is on no measured path.
 /// </summary>

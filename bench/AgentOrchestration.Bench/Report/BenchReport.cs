@@ -88,7 +88,7 @@ public sealed record BenchReport(
 
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture,
-            $"**Start-up** to all four services healthy: {StartupSeconds:F1} s from `StartAsync`; {ColdStartupSeconds:F1} s from the AppHost's first line on a fresh data folder (includes `initdb`).");
+            $"**Start-up** to all services healthy: {StartupSeconds:F1} s from `StartAsync`; {ColdStartupSeconds:F1} s from the AppHost's first line on a fresh data folder (includes `initdb`).");
         md.AppendLine();
         md.AppendLine("**Peak memory** (VmHWM) per service process: " +
             string.Join(", ", Memory.Select(m => $"{m.Service} {m.HwmMb:F0} MB")) + ".");

@@ -23,8 +23,13 @@ export default defineConfig({
       apiPaths.map((path) => [path, { target: apiTarget, changeOrigin: true, bypass: serveAppToBrowsers }]),
     ),
   },
-  // Monaco is big; bundling it ahead keeps the first visit to the task editor quick on the dev server.
-  optimizeDeps: { include: ['monaco-editor', '@monaco-editor/react'] },
+  // Monaco is big; bundling it ahead keeps the first visit to the task editor quick on the dev server. Every page is
+  // scanned for its dependencies at start-up, so a page's first visit never makes Vite re-bundle and reload the tab
+  // (which would drop what the user was doing, e.g. a task being submitted).
+  optimizeDeps: {
+    entries: ['index.html', 'src/**/*.tsx', '!src/**/*.test.tsx', '!src/test/**'],
+    include: ['monaco-editor', '@monaco-editor/react'],
+  },
   build: { chunkSizeWarningLimit: 5000 },
   test: {
     environment: 'jsdom',

@@ -103,7 +103,17 @@ public sealed partial class DashboardTests(AppHostFixture fixture, ITestOutputHe
         await Expect(page.GetByLabel("Task validation")).ToHaveTextAsync("Valid task.");
         await page.GetByRole(AriaRole.Button, new() { Name = "Run task" }).ClickAsync();
 
-        await page.WaitForURLAsync(TaskUrl());
+        try
+        {
+            await page.WaitForURLAsync(TaskUrl());
+        }
+        catch (TimeoutException)
+        {
+            // Say what the page showed instead (a problem, a spinner, another URL), so a failure can be diagnosed.
+            await browser.ScreenshotAsync("diamond-task-not-submitted");
+            output.WriteLine($"URL {page.Url}; page text: {await page.Locator("main").InnerTextAsync()}");
+            throw;
+        }
         foreach (var step in new[] { "a", "b", "c", "d" })
         {
             var node = page.GetByLabel($"Step {step}: succeeded");

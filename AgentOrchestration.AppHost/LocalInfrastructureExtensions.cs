@@ -80,8 +80,9 @@ internal static class LocalInfrastructureExtensions
             .WithHealthCheck(healthCheckName);
 
         var endpoint = postgres.GetEndpoint("tcp");
-        postgres.WithArgs(context =>
+        postgres.WithArgs(async context =>
         {
+            await PostgresDataLock.WaitUntilFreeAsync(pgData, PostgresDataLock.DefaultWait, context.CancellationToken);
             context.Args.Add("-D");
             context.Args.Add(pgData);
             context.Args.Add("-p");

@@ -84,13 +84,52 @@ public sealed class AppHostFixture : IAsyncLifetime
         }
 
         var app = await builder.BuildAsync(cts.Token);
-        await app.StartAsync(cts.Token);
-        foreach (var resource in (string[])[.. ResourceNames.Services, ResourceNames.Web])
+        var stage = "StartAsync";
+        try
         {
-            await app.ResourceNotifications.WaitForResourceHealthyAsync(resource, cts.Token);
+            await app.StartAsync(cts.Token);
+            foreach (var resource in (string[])[.. ResourceNames.Services, ResourceNames.Web])
+            {
+                stage = $"waiting for {resource} to be healthy";
+                await app.ResourceNotifications.WaitForResourceHealthyAsync(resource, cts.Token);
+            }
+        }
+        catch (OperationCanceledException) when (cts.IsCancellationRequested)
+        {
+            // Say where it stuck and what every resource was doing, then stop what did start, so the next test
+            // gets a machine without this system's processes on it.
+            var report = await DescribeAsync(app);
+            await app.DisposeAsync();
+            throw new TimeoutException($"The AppHost on {dataDir} did not start within {StartTimeout} ({stage}).\n{report}");
         }
 
         return app;
+    }
+
+    /// <summary>Each resource's state, health and exit code, with the last lines it wrote.</summary>
+    private static async Task<string> DescribeAsync(DistributedApplication app)
+    {
+        var report = new System.Text.StringBuilder();
+        foreach (var resource in app.Services.GetRequiredService<DistributedApplicationModel>().Resources)
+        {
+            if (app.ResourceNotifications.TryGetCurrentState(resource.Name, out var current))
+            {
+                var snapshot = current.Snapshot;
+                report.AppendLine($"{resource.Name}: {snapshot.State?.Text ?? "no state"}, health {snapshot.HealthStatus?.ToString() ?? "none"}, exit code {snapshot.ExitCode?.ToString() ?? "none"}");
+            }
+        }
+
+        var lines = await ResourceLogs.CollectAsync(app, TimeSpan.FromSeconds(1));
+        foreach (var group in lines.GroupBy(line => line[..line.IndexOf(':')]))
+        {
+            report.AppendLine($"-- last lines of {group.Key}:");
+            foreach (var line in group.TakeLast(12))
+            {
+                report.AppendLine(line);
+            }
+        }
+
+        return report.ToString();
     }
 
     /// <summary>A client of the public API that sends this key (the admin key unless another is given; null sends none).</summary>

@@ -42,6 +42,33 @@ public static class OutboxStore
         """;
 
     /// <summary>
+    /// The cursor and whether events wait above the horizon: max(xid) is one step down the index, where EXISTS with a
+    /// bound unknown at planning time was a sequential scan of every event the outbox retains.
+    /// </summary>
+    internal const string CursorSql = $"""
+        SELECT id, end_xid::text, end_task_id, end_seq, stream_added, pg_snapshot_xmax(pg_current_snapshot())::text,
+               COALESCE((SELECT max(xid) FROM task_events) >= {Horizon}, false)
+        FROM outbox_batches ORDER BY id DESC LIMIT 1
+        """;
+
+    /// <summary>
+    /// The next batch ($1 events) after the cursor, below the horizon. The cursor goes in as one-row subqueries, which
+    /// the plan takes as parameters, so the row comparison is the index's range condition; joined as a table, it
+    /// was a filter applied to every retained event, on every poll.
+    /// </summary>
+    internal const string ReadEventsSql = $"""
+        WITH c AS (SELECT end_xid, end_task_id, end_seq FROM outbox_batches ORDER BY id DESC LIMIT 1)
+        SELECT e.xid::text, e.id, e.task_id, e.step_id, e.seq, e.at, e.level, e.type, e.message, e.data::text,
+               e.agent_name, e.trace_id, t.agent_id
+        FROM task_events e
+        LEFT JOIN tasks t ON t.id = e.task_id
+        WHERE (e.xid, e.task_id, e.seq) > ((SELECT end_xid FROM c), (SELECT end_task_id FROM c), (SELECT end_seq FROM c))
+          AND e.xid < {Horizon}
+        ORDER BY e.xid, e.task_id, e.seq
+        LIMIT $1
+        """;
+
+    /// <summary>
     /// Takes the relay lock (waiting for another replica's batch to commit), then reads the cursor and the events
     /// after it whose transaction is below the <see cref="Horizon"/> (see <see cref="EventOutboxRelay"/>). The window's
     /// SnapshotXmax is the snapshot's xmax, which only grows: a cursor beyond it means the database was restored.
@@ -53,21 +80,8 @@ public static class OutboxStore
             BatchCommands =
             {
                 new($"SELECT pg_advisory_xact_lock({RelayLockKey})"),
-                new($"""
-                    SELECT id, end_xid::text, end_task_id, end_seq, stream_added, pg_snapshot_xmax(pg_current_snapshot())::text,
-                           EXISTS (SELECT 1 FROM task_events WHERE xid >= {Horizon})
-                    FROM outbox_batches ORDER BY id DESC LIMIT 1
-                    """),
-                new($"""
-                    SELECT e.xid::text, e.id, e.task_id, e.step_id, e.seq, e.at, e.level, e.type, e.message, e.data::text,
-                           e.agent_name, e.trace_id, t.agent_id
-                    FROM (SELECT end_xid, end_task_id, end_seq FROM outbox_batches ORDER BY id DESC LIMIT 1) c
-                    JOIN task_events e ON (e.xid, e.task_id, e.seq) > (c.end_xid, c.end_task_id, c.end_seq)
-                    LEFT JOIN tasks t ON t.id = e.task_id
-                    WHERE e.xid < {Horizon}
-                    ORDER BY e.xid, e.task_id, e.seq
-                    LIMIT $1
-                    """) { Parameters = { new() { Value = limit } } },
+                new(CursorSql),
+                new(ReadEventsSql) { Parameters = { new() { Value = limit } } },
             },
         };
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);

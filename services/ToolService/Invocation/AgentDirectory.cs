@@ -45,8 +45,7 @@ public sealed class AgentDirectory(HttpClient http, IConnectionMultiplexer redis
 
     public async Task<AgentGrant?> FindAsync(string idOrName, CancellationToken cancellationToken)
     {
-        // No agent has a longer name, and asking would put the whole string into a URL the AgentService refuses.
-        if (idOrName.Length > AgentRules.MaxNameLength && !AgentRules.LooksLikeId(idOrName))
+        if (!AgentLookup.MayExist(idOrName))
         {
             return null;
         }
@@ -58,33 +57,17 @@ public sealed class AgentDirectory(HttpClient http, IConnectionMultiplexer redis
             return JsonSerializer.Deserialize<AgentGrant>(value.ToString(), JsonSerializerOptions.Web);
         }
 
-        using var response = await http.GetAsync($"/agents/{Uri.EscapeDataString(idOrName)}", cancellationToken);
-        if (response.StatusCode == HttpStatusCode.NotFound)
+        if (await http.FindAgentAsync(idOrName, cancellationToken) is not { } agent)
         {
             return null;
         }
 
-        response.EnsureSuccessStatusCode();
-        var agent = await response.Content.ReadFromJsonAsync<AgentResponse>(JsonSerializerOptions.Web, cancellationToken);
-        var grant = new AgentGrant(agent!.Id, agent.Name, agent.Status, agent.Tools);
+        var grant = new AgentGrant(agent.Id, agent.Name, agent.Status, agent.Tools);
         var json = JsonSerializer.Serialize(grant, JsonSerializerOptions.Web);
         await redis.TryAsync(db => db.StringSetAsync(key, json, CacheTtl), logger, "write the agent grant cache", LogLevel.Debug);
         return grant;
     }
 
-    /// <summary>The cache is an optimisation: with Redis down, every lookup goes to the AgentService.</summary>
-    private async Task<T?> TryRedisAsync<T>(Func<Task<T>> call)
-    {
-        try
-        {
-            return await call();
-        }
-        catch (Exception ex) when (BestEffortRedis.IsOutage(ex))
-        {
-            logger.LogDebug(ex, "Agent cache unavailable");
-            return default;
-        }
-    }
 }
 
 /// <summary>Deletes cached grants when the AgentService announces a change of that agent.</summary>

@@ -31,19 +31,41 @@ public static class LiveFeed
         try
         {
             await ServerSentEvents.BeginAsync(response, cancellationToken);
-            while (true)
+            var reader = subscription.Reader;
+            // One timer for the whole stream: each wait moves its due time; only a heartbeat that fired needs a new one.
+            var heartbeat = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            try
             {
-                using var heartbeat = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                heartbeat.CancelAfter(ServerSentEvents.HeartbeatInterval);
-                try
+                while (true)
                 {
-                    var e = await subscription.Reader.ReadAsync(heartbeat.Token);
-                    await ServerSentEvents.WriteAsync(response, e, $"{e.TaskId}:{e.Seq}", cancellationToken);
+                    heartbeat.CancelAfter(ServerSentEvents.HeartbeatInterval);
+                    try
+                    {
+                        if (!await reader.WaitToReadAsync(heartbeat.Token))
+                        {
+                            return Results.Empty; // the subscription was closed
+                        }
+                    }
+                    catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                    {
+                        await ServerSentEvents.HeartbeatAsync(response, cancellationToken);
+                        heartbeat.Dispose();
+                        heartbeat = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                        continue;
+                    }
+
+                    // Everything waiting goes out in one flush: under load a subscriber gets bursts, not one write each.
+                    while (reader.TryRead(out var e))
+                    {
+                        await ServerSentEvents.WriteAsync(response, e, $"{e.TaskId}:{e.Seq}", cancellationToken, flush: false);
+                    }
+
+                    await response.Body.FlushAsync(cancellationToken);
                 }
-                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-                {
-                    await ServerSentEvents.HeartbeatAsync(response, cancellationToken);
-                }
+            }
+            finally
+            {
+                heartbeat.Dispose();
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

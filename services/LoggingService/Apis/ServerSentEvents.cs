@@ -23,12 +23,28 @@ public static class ServerSentEvents
     }
 
     /// <param name="id">The SSE id: the event's seq for a task stream, so Last-Event-ID resumes exactly after it.</param>
-    public static async Task WriteAsync(HttpResponse response, ExecutionEvent e, string id, CancellationToken cancellationToken)
+    /// <param name="flush">False while more events are waiting: the caller flushes once after the last of them.</param>
+    public static async Task WriteAsync(HttpResponse response, ExecutionEvent e, string id, CancellationToken cancellationToken, bool flush = true)
     {
-        var json = JsonSerializer.Serialize(e, JsonSerializerOptions.Web);
-        await response.WriteAsync($"id: {id}\nevent: {e.Type}\ndata: {json}\n\n", cancellationToken);
-        await response.Body.FlushAsync(cancellationToken);
+        await response.WriteAsync($"id: {id}\nevent: {e.Type}\ndata: ", cancellationToken);
+        await response.Body.WriteAsync(Json(e), cancellationToken);
+        await response.Body.WriteAsync(EventEnd, cancellationToken);
+        if (flush)
+        {
+            await response.Body.FlushAsync(cancellationToken);
+        }
     }
+
+    /// <summary>
+    /// An event's JSON, serialised once however many live subscribers it goes to (the broadcaster hands every one of
+    /// them the same instance); forgotten with the event.
+    /// </summary>
+    private static byte[] Json(ExecutionEvent e) =>
+        SerializedEvents.GetValue(e, static e => JsonSerializer.SerializeToUtf8Bytes(e, JsonSerializerOptions.Web));
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ExecutionEvent, byte[]> SerializedEvents = new();
+
+    private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
 
     public static async Task HeartbeatAsync(HttpResponse response, CancellationToken cancellationToken)
     {

@@ -149,6 +149,24 @@ public sealed class ExecutionLogTests(AppHostFixture fixture)
         Assert.DoesNotContain(logs, line => line.Contains("must not be null", StringComparison.Ordinal));
     }
 
+    /// <summary>A live stream that sat idle past a heartbeat still delivers: the heartbeat's timer is renewed, not left fired.</summary>
+    [Fact]
+    public async Task ALiveStreamStillDeliversEventsAfterAHeartbeat()
+    {
+        var agent = await Api.RegisterAgentAsync("echo", "sleep");
+        using var stream = await SseReader.OpenAsync(StreamClient, $"/logs/stream?agent={agent}");
+        await Task.Delay(ServerSentEventsHeartbeat + TimeSpan.FromSeconds(2));
+
+        var id = await SubmitAsync(agent);
+        var events = await stream.ReadUntilAsync(SseReader.IsTerminal, StreamTimeout);
+        Assert.NotEmpty(events);
+        Assert.Equal("task.succeeded", events[^1].Type);
+        Assert.StartsWith($"{id}:", events[^1].Id);
+    }
+
+    /// <summary>The LoggingService's heartbeat interval (ServerSentEvents.HeartbeatInterval).</summary>
+    private static readonly TimeSpan ServerSentEventsHeartbeat = TimeSpan.FromSeconds(15);
+
     [Fact]
     public async Task TheStreamOfAnUnknownTaskIs404()
     {

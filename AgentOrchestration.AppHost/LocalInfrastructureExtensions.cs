@@ -82,7 +82,11 @@ internal static class LocalInfrastructureExtensions
         var endpoint = postgres.GetEndpoint("tcp");
         postgres.WithArgs(async context =>
         {
-            await PostgresDataLock.WaitUntilFreeAsync(pgData, PostgresDataLock.DefaultWait, context.CancellationToken);
+            if (context.ExecutionContext.IsRunMode)
+            {
+                await PostgresDataLock.WaitUntilFreeAsync(pgData, asRoot ? PostgresUser : null, PostgresDataLock.DefaultWait, context.CancellationToken);
+            }
+
             context.Args.Add("-D");
             context.Args.Add(pgData);
             context.Args.Add("-p");

@@ -40,7 +40,11 @@ internal static class LocalReplicaExtensions
         replica.WithArgs(async context =>
         {
             // Runs when the replica starts, after the primary is healthy: the first start copies the primary.
-            await PostgresDataLock.WaitUntilFreeAsync(replicaData, PostgresDataLock.DefaultWait, context.CancellationToken);
+            if (context.ExecutionContext.IsRunMode)
+            {
+                await PostgresDataLock.WaitUntilFreeAsync(replicaData, asRoot ? PostgresUser : null, PostgresDataLock.DefaultWait, context.CancellationToken);
+            }
+
             await BaseBackupIfNeededAsync(binDir, replicaData, primaryEndpoint.Port, asRoot, context.CancellationToken);
             context.Args.Add("-D");
             context.Args.Add(replicaData);

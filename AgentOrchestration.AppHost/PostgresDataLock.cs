@@ -11,10 +11,11 @@ internal static class PostgresDataLock
 {
     public static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(90);
 
-    public static async Task WaitUntilFreeAsync(string pgData, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <param name="serverUser">The OS user the server runs as; only a live process of that user can hold the folder.</param>
+    public static async Task WaitUntilFreeAsync(string pgData, string? serverUser, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var waited = Stopwatch.StartNew();
-        while (HolderPid(pgData) is { } pid)
+        while (HolderPid(pgData, serverUser) is { } pid)
         {
             if (waited.Elapsed > timeout)
             {
@@ -27,20 +28,24 @@ internal static class PostgresDataLock
         }
     }
 
-    /// <summary>The live process named in postmaster.pid; null when there is no file or its process is gone (a crash).</summary>
-    private static int? HolderPid(string pgData)
+    /// <summary>
+    /// The process named in postmaster.pid while it may still be that folder's postmaster: alive and run by the
+    /// server's user. A file left by a crash names a PID that is gone or, after a reboot, reused by some other
+    /// program (another user's, or this AppHost's own); Postgres takes such a file as stale, and so does this.
+    /// </summary>
+    private static int? HolderPid(string pgData, string? serverUser)
     {
         string? first;
         try
         {
             first = File.ReadLines(Path.Combine(pgData, "postmaster.pid")).FirstOrDefault();
         }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return null;
+            return null; // no file (or none this user may read): Postgres decides
         }
 
-        if (!int.TryParse(first?.Trim(), out var pid) || pid <= 0)
+        if (!int.TryParse(first?.Trim(), out var pid) || pid <= 0 || pid == Environment.ProcessId)
         {
             return null;
         }
@@ -48,11 +53,45 @@ internal static class PostgresDataLock
         try
         {
             using var process = Process.GetProcessById(pid);
-            return process.HasExited ? null : pid;
+            return process.HasExited || !RunsAs(pid, serverUser) ? null : pid;
         }
         catch (ArgumentException)
         {
             return null; // not running
+        }
+    }
+
+    /// <summary>Whether the process's real user is <paramref name="user"/> (this process's own when null); true where /proc cannot tell.</summary>
+    private static bool RunsAs(int pid, string? user)
+    {
+        var holder = UidOf($"/proc/{pid}/status");
+        var expected = user is null ? UidOf("/proc/self/status") : UidOfUser(user);
+        return holder is null || expected is null || holder == expected;
+    }
+
+    private static int? UidOf(string statusFile)
+    {
+        try
+        {
+            var line = File.ReadLines(statusFile).FirstOrDefault(l => l.StartsWith("Uid:", StringComparison.Ordinal));
+            return line is null ? null : int.Parse(line.Split('\t', StringSplitOptions.RemoveEmptyEntries)[1]);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return null;
+        }
+    }
+
+    private static int? UidOfUser(string user)
+    {
+        try
+        {
+            var entry = File.ReadLines("/etc/passwd").Select(l => l.Split(':')).FirstOrDefault(f => f.Length > 2 && f[0] == user);
+            return entry is null ? null : int.Parse(entry[2]);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return null;
         }
     }
 }

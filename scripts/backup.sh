@@ -10,12 +10,25 @@ source "$(dirname "$0")/lib/local-system.sh"
 find_running_postgres || die "the local Postgres of $data_dir is not running (start the AppHost first)"
 
 backups_root="$data_dir/backups"
-target="${1:-$backups_root/$(date -u +%Y%m%dT%H%M%SZ)}"
-[ -e "$target" ] && die "$target exists already"
-# Written beside the target and renamed at the end: a folder named like a backup is always a whole backup.
+# Written beside the target and renamed at the end: a folder named like a backup is always a whole backup. Creating
+# the .partial folder is what reserves a name, so two backups started together (the schedule and a manual one in the
+# same second) never write into, or delete, each other's.
+reserve() { [ ! -e "$1" ] && mkdir "$1.partial" 2>/dev/null && { [ ! -e "$1" ] || { rmdir "$1.partial"; false; }; }; }
+if [ $# -ge 1 ]; then
+  target="$1"
+  [ -e "$target" ] && die "$target exists already"
+  mkdir -p "$(dirname "$target")"
+  reserve "$target" || die "$target.partial exists: another backup to $target is under way (or was cut short: remove it)"
+else
+  stamp="$(date -u +%Y%m%dT%H%M%SZ)"
+  mkdir -p "$backups_root"
+  target=""
+  for suffix in "" -2 -3 -4 -5 -6 -7 -8 -9; do
+    if reserve "$backups_root/$stamp$suffix"; then target="$backups_root/$stamp$suffix"; break; fi
+  done
+  [ -n "$target" ] || die "no free backup folder name for $stamp in $backups_root"
+fi
 partial="$target.partial"
-rm -rf "$partial"
-mkdir -p "$partial"
 chmod 700 "$partial" # the key ring is in there
 trap 'rm -rf "$partial"' EXIT
 
@@ -37,7 +50,7 @@ printf '%s\n' "${entries[@]}" | jq -s --arg started "$started" --arg completed "
   --arg server "$(psql_at postgres -c 'SHOW server_version')" --arg dataDir "$data_dir" \
   '{format: 1, startedAt: $started, completedAt: $completed, postgresVersion: $server, dataDir: $dataDir,
     totalBytes: (map(.bytes) | add), databases: .}' > "$partial/manifest.json"
-mv "$partial" "$target"
+mv -T "$partial" "$target"
 trap - EXIT
 
 if [ -n "${BACKUP_KEEP:-}" ] && [ "$BACKUP_KEEP" -gt 0 ] && [ -d "$backups_root" ]; then

@@ -98,9 +98,23 @@ public sealed class AppHostFixture : IAsyncLifetime
         {
             // Say where it stuck and what every resource was doing, then stop what did start, so the next test
             // gets a machine without this system's processes on it.
-            var report = await DescribeAsync(app);
+            string report;
+            try
+            {
+                report = await DescribeAsync(app);
+            }
+            catch (Exception ex)
+            {
+                report = $"(the resources could not be described: {ex.Message})";
+            }
+
             await app.DisposeAsync();
             throw new TimeoutException($"The AppHost on {dataDir} did not start within {StartTimeout} ({stage}).\n{report}");
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
         }
 
         return app;

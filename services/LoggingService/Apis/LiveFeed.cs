@@ -9,6 +9,8 @@ namespace AgentOrchestration.LoggingService.Apis;
 /// </summary>
 public static class LiveFeed
 {
+    private const int MaxEventsPerFlush = 256;
+
     public static async Task<IResult> StreamAsync(string? agent, Guid? agentId, string? level, HttpResponse response, EventBroadcaster broadcaster,
         IHostApplicationLifetime lifetime, CancellationToken requestAborted)
     {
@@ -54,13 +56,14 @@ public static class LiveFeed
                         continue;
                     }
 
-                    // Everything waiting goes out in one flush: under load a subscriber gets bursts, not one write each.
-                    while (reader.TryRead(out var e))
+                    // What is waiting goes out in one flush (up to a bound, so a steady producer cannot hold events
+                    // back or grow the buffer): under load a subscriber gets bursts, not one write each.
+                    for (var written = 0; written < MaxEventsPerFlush && reader.TryRead(out var e); written++)
                     {
-                        await ServerSentEvents.WriteAsync(response, e, $"{e.TaskId}:{e.Seq}", cancellationToken, flush: false);
+                        ServerSentEvents.Write(response, e, $"{e.TaskId}:{e.Seq}");
                     }
 
-                    await response.Body.FlushAsync(cancellationToken);
+                    await response.BodyWriter.FlushAsync(cancellationToken);
                 }
             }
             finally

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text;
 using System.Text.Json;
 using AgentOrchestration.ServiceCommon.Contracts;
 
@@ -23,16 +25,22 @@ public static class ServerSentEvents
     }
 
     /// <param name="id">The SSE id: the event's seq for a task stream, so Last-Event-ID resumes exactly after it.</param>
-    /// <param name="flush">False while more events are waiting: the caller flushes once after the last of them.</param>
-    public static async Task WriteAsync(HttpResponse response, ExecutionEvent e, string id, CancellationToken cancellationToken, bool flush = true)
+    public static async Task WriteAsync(HttpResponse response, ExecutionEvent e, string id, CancellationToken cancellationToken)
     {
-        await response.WriteAsync($"id: {id}\nevent: {e.Type}\ndata: ", cancellationToken);
-        await response.Body.WriteAsync(Json(e), cancellationToken);
-        await response.Body.WriteAsync(EventEnd, cancellationToken);
-        if (flush)
-        {
-            await response.Body.FlushAsync(cancellationToken);
-        }
+        Write(response, e, id);
+        await response.BodyWriter.FlushAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Puts one event into the response's buffer without sending it (HttpResponse.WriteAsync would flush each piece):
+    /// a caller with several waiting events writes them all, then flushes once.
+    /// </summary>
+    public static void Write(HttpResponse response, ExecutionEvent e, string id)
+    {
+        var writer = response.BodyWriter;
+        Encoding.UTF8.GetBytes($"id: {id}\nevent: {e.Type}\ndata: ", writer);
+        writer.Write(Json(e).AsSpan());
+        writer.Write(EventEnd.AsSpan());
     }
 
     /// <summary>

@@ -126,6 +126,24 @@ public sealed class BackupRestoreTests(BackupSystemFixture system) : IClassFixtu
         Assert.True(check.ExitCode == 0, $"the command's backup does not check out: {check}");
     }
 
+    /// <summary>The schedule and a manual backup can start in the same second: each must get a folder of its own.</summary>
+    [Fact]
+    public async Task BackupsStartedTogetherEachCompleteInTheirOwnFolder()
+    {
+        var runs = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => BackupScriptRunner.RunAsync("backup.sh", _dataDir)));
+
+        foreach (var run in runs)
+        {
+            Assert.True(run.ExitCode == 0, run.ToString());
+        }
+
+        // Each says where its whole backup went (the schedule's retention may prune them any moment now, so the
+        // manifests are not read here; a backup's contents are checked by the other tests).
+        var folders = runs.Select(r => r.Output.Trim()).ToList();
+        Assert.Equal(3, folders.Distinct().Count());
+        Assert.All(folders, folder => Assert.StartsWith(Path.Combine(_dataDir, "backups"), folder));
+    }
+
     [Fact]
     public async Task ScheduledBackupsShowInStatusAndOnlyTheNewestKeepRemain()
     {

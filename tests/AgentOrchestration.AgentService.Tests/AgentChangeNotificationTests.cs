@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Threading.Channels;
 using AgentOrchestration.ServiceCommon.Contracts;
 using StackExchange.Redis;
 
@@ -12,9 +11,9 @@ public sealed class AgentChangeNotificationTests(AgentServiceFactory factory)
     public async Task EveryCommittedChangeIsPublishedOnRedis()
     {
         await using var redis = await ConnectionMultiplexer.ConnectAsync(factory.Redis.ConnectionString);
-        var received = Channel.CreateUnbounded<AgentChanged>();
-        await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(AgentChanged.Channel),
-            (_, message) => received.Writer.TryWrite(JsonSerializer.Deserialize<AgentChanged>(message.ToString(), JsonSerializerOptions.Web)!));
+        // A message queue, not a handler: StackExchange.Redis runs handlers concurrently, so they may see messages out
+        // of the order Redis delivered them (this test once saw "updated" before "created"); the queue keeps it.
+        var received = await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(AgentChanged.Channel));
 
         var client = factory.CreateClient();
         var name = TestData.UniqueName();
@@ -26,7 +25,8 @@ public sealed class AgentChangeNotificationTests(AgentServiceFactory factory)
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         while (changes.Count < 3)
         {
-            var change = await received.Reader.ReadAsync(timeout.Token);
+            var message = await received.ReadAsync(timeout.Token);
+            var change = JsonSerializer.Deserialize<AgentChanged>(message.Message.ToString(), JsonSerializerOptions.Web)!;
             if (change.Name == name)
             {
                 Assert.Equal(agent.GetProperty("id").GetGuid(), change.Id);

@@ -1,3 +1,4 @@
+using Polly;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -32,7 +33,12 @@ public static class ServiceDefaultsExtensions
         {
             // Retrying a POST that may have reached the other side could do it twice; callers that can retry
             // safely (idempotency keys, tool invocations) do so themselves.
-            http.AddStandardResilienceHandler(options => options.Retry.DisableForUnsafeHttpMethods());
+            http.AddStandardResilienceHandler(options =>
+            {
+                var transient = options.Retry.ShouldHandle;
+                options.Retry.ShouldHandle = async args =>
+                    args.Context.GetRequestMessage() is { } request && RetryableRequests.MayRetry(request) && await transient(args);
+            });
             http.AddServiceDiscovery();
         });
 

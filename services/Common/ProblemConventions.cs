@@ -43,6 +43,7 @@ public static class ProblemConventions
                 context.ProblemDetails.Type ??= Problems.TypeFor(code);
             }
         });
+        builder.Services.AddExceptionHandler<DependencyExceptionHandler>();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         // Without this, minimal APIs answer a body they cannot bind with an empty 400 outside Development.
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);

@@ -89,7 +89,7 @@ public sealed class AgentRegistrationTests(AppHostFixture fixture)
     public async Task AgentLifecycleThroughTheGateway()
     {
         var name = Json.UniqueName();
-        Assert.Equal(HttpStatusCode.Created, (await Api.PostAsJsonAsync("/register-agent", new { name, tools = new[] { "echo" } })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await Api.RegisterAsync(name, "echo")).StatusCode);
 
         var listed = await (await Api.GetAsync($"/agents?q={name}")).ReadJsonAsync();
         Assert.Single(listed.GetProperty("items").EnumerateArray());

@@ -1,6 +1,8 @@
 using AgentOrchestration.TestSupport;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
 
 [assembly: CollectionBehavior(DisableTestParallelization = true)]
 
@@ -8,7 +10,7 @@ namespace AgentOrchestration.EndToEnd.Tests;
 
 /// <summary>
 /// The real AppHost, started once for the whole collection: local Postgres and Redis (or containers where a
-/// runtime exists), the four services with two ApiService replicas, and the web dashboard. Its data lives in a
+/// runtime exists), the five services (the TaskService as two replicas), and the web dashboard. Its data lives in a
 /// temp folder and its ports are chosen by DCP, so it never clashes with an instance a developer is running.
 /// </summary>
 public sealed class AppHostFixture : IAsyncLifetime
@@ -43,7 +45,7 @@ public sealed class AppHostFixture : IAsyncLifetime
     /// </summary>
     public async Task<System.Text.Json.JsonElement> WaitForStatusAsync(string expected, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
         while (true)
         {
             var response = await Api.GetAsync("/status");
@@ -71,7 +73,7 @@ public sealed class AppHostFixture : IAsyncLifetime
             [$"--Infrastructure:DataDir={dataDir}", "--Ports:Api=0", "--Ports:Web=0",
                 $"--Parameters:{ResourceNames.AdminApiKey}={AdminApiKey}", $"--Parameters:{ResourceNames.OutboundAllowList}={ServerProcess.ToolHost}", .. settings],
             cts.Token);
-        builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
+        builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler(ConfigureTestClient));
         builder.WithoutTelemetryExport(); // the test builder runs no dashboard to receive it
         if (smallLimits)
         {
@@ -147,6 +149,24 @@ public sealed class AppHostFixture : IAsyncLifetime
     }
 
     /// <summary>A client of the public API that sends this key (the admin key unless another is given; null sends none).</summary>
+    /// <summary>
+    /// The tests' client: a request that stalls on two loaded cores (a cold path right after a start, a parallel test
+    /// assembly's burst) is slow, not failed, so an attempt may take a minute; the breaker never cuts a test's request
+    /// off. A write is retried only when it carries an Idempotency-Key: a retried POST that reached the system the
+    /// first time would otherwise be done twice (and answer 409).
+    /// </summary>
+    private static void ConfigureTestClient(HttpStandardResilienceOptions options)
+    {
+        options.AttemptTimeout.Timeout = TimeSpan.FromSeconds(60);
+        options.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(180);
+        options.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(120); // at least twice the attempt timeout
+        options.CircuitBreaker.ShouldHandle = _ => PredicateResult.False();
+        var transient = options.Retry.ShouldHandle;
+        options.Retry.ShouldHandle = async args => args.Context.GetRequestMessage() is { } request
+            && (request.Method == HttpMethod.Get || request.Method == HttpMethod.Head || request.Headers.Contains("Idempotency-Key"))
+            && await transient(args);
+    }
+
     public static HttpClient CreateApiClient(DistributedApplication app, string? key = null, bool anonymous = false)
     {
         var client = app.CreateHttpClient(ResourceNames.ApiService, "http");

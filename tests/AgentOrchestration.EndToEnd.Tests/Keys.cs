@@ -8,15 +8,31 @@ internal static class Keys
 {
     public sealed record AgentWithKey(Guid Id, string Name, string ApiKey);
 
-    public static async Task<AgentWithKey> RegisterAgentWithKeyAsync(this HttpClient admin, params string[] tools)
+    /// <summary>
+    /// POST /register-agent with an Idempotency-Key, so the test client may retry a slow first attempt (a cold system)
+    /// and it is still one agent.
+    /// </summary>
+    public static async Task<HttpResponseMessage> RegisterAsync(this HttpClient admin, string name, params string[] tools)
     {
-        var name = Json.UniqueName("keyed");
-        var response = await admin.PostAsJsonAsync("/register-agent", new { name, tools });
+        using var request = Request(HttpMethod.Post, "/register-agent", new { name, tools });
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
+        return await admin.SendAsync(request);
+    }
+
+    public static Task<AgentWithKey> RegisterAgentWithKeyAsync(this HttpClient admin, params string[] tools) =>
+        admin.RegisterNamedAgentWithKeyAsync(Json.UniqueName("keyed"), tools);
+
+    public static async Task<AgentWithKey> RegisterNamedAgentWithKeyAsync(this HttpClient admin, string name, params string[] tools)
+    {
+        var response = await admin.RegisterAsync(name, tools);
         Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
         var body = await response.ReadJsonAsync();
-        var key = body.GetProperty("apiKey").GetString();
+        var id = body.GetProperty("id").GetGuid();
+        // A retried registration answers the replay, which does not show the key again: mint the agent a new one.
+        var key = body.TryGetProperty("apiKey", out var shown) ? shown.GetString()
+            : (await (await admin.PostAsync($"/agents/{id}/keys", null)).ReadJsonAsync()).GetProperty("apiKey").GetString();
         Assert.StartsWith("aok_", key);
-        return new AgentWithKey(body.GetProperty("id").GetGuid(), name, key!);
+        return new AgentWithKey(id, name, key!);
     }
 
     public static async Task<string> CreateViewerKeyAsync(this HttpClient admin)

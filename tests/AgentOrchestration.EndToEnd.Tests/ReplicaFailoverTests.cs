@@ -23,9 +23,9 @@ public sealed class ReplicaFailoverTests
             var accepted = await api.ExecuteAsync($$$"""
                 { "agent": "{{{agent}}}", "steps": [
                     { "id": "first", "tool": "echo", "arguments": { "text": "before the crash" } },
-                    { "id": "long", "tool": "sleep", "arguments": { "ms": 3000 }, "dependsOn": ["first"] },
+                    { "id": "long", "tool": "sleep", "arguments": { "ms": 10000 }, "dependsOn": ["first"] },
                     { "id": "last", "tool": "echo", "arguments": { "text": "{{steps.first.output.text}}" }, "dependsOn": ["long"] } ] }
-                """, prefer: "respond-async");
+                """, prefer: "respond-async", idempotencyKey: Guid.NewGuid().ToString("N"));
             Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
             var id = (await accepted.ReadJsonAsync()).GetProperty("id").GetGuid();
             await api.WaitForTaskAsync(id, t => t.Step("long").GetProperty("status").GetString() == "running");

@@ -16,7 +16,7 @@ public sealed class RestartTests
             await using (var first = await AppHostFixture.StartAsync(dataDir))
             {
                 var api = AppHostFixture.CreateApiClient(first);
-                var created = await api.PostAsJsonAsync("/register-agent", new { name, tools = new[] { "echo" } });
+                var created = await api.RegisterAsync(name, "echo");
                 Assert.Equal(HttpStatusCode.Created, created.StatusCode);
             }
 

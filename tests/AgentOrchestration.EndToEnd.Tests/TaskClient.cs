@@ -11,11 +11,7 @@ internal static class TaskClient
     public static async Task<string> RegisterAgentAsync(this HttpClient api, params string[] tools)
     {
         var name = Json.UniqueName("tasker");
-        // The test clients retry a slow request; the key makes a retried registration answer 201 again rather than 409.
-        var request = new HttpRequestMessage(HttpMethod.Post, "/register-agent") { Content = JsonContent.Create(new { name, tools }) };
-        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
-        var response = await api.SendAsync(request);
-        Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await api.RegisterAsync(name, tools)).StatusCode);
         return name;
     }
 
@@ -41,13 +37,15 @@ internal static class TaskClient
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
         while (true)
         {
-            var task = await (await api.GetAsync($"/tasks/{id}")).ReadJsonAsync();
-            if (until(task))
+            // Only a 200 is the task: a 503 while a replica restarts is a problem body, so poll on.
+            var response = await api.GetAsync($"/tasks/{id}");
+            var body = await response.Content.ReadAsStringAsync();
+            if (response.StatusCode == HttpStatusCode.OK && JsonDocument.Parse(body).RootElement.Clone() is var task && until(task))
             {
                 return task;
             }
 
-            Assert.True(DateTime.UtcNow < deadline, $"task never reached the expected state: {task}");
+            Assert.True(DateTime.UtcNow < deadline, $"task never reached the expected state: {(int)response.StatusCode} {body}");
             await Task.Delay(200);
         }
     }

@@ -158,10 +158,6 @@ public sealed class TaskEngineRobustnessTests(AppHostFixture fixture)
         return (await response.ReadJsonAsync()).GetProperty("id").GetGuid();
     }
 
-    private async Task<string> RegisterNamedAgentAsync(string name, params string[] tools)
-    {
-        var response = await Api.PostAsJsonAsync("/register-agent", new { name, tools });
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.ReadJsonAsync()).GetProperty("apiKey").GetString()!;
-    }
+    private async Task<string> RegisterNamedAgentAsync(string name, params string[] tools) =>
+        (await Api.RegisterNamedAgentWithKeyAsync(name, tools)).ApiKey;
 }

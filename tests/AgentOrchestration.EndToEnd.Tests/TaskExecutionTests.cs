@@ -36,8 +36,8 @@ public sealed class TaskExecutionTests(AppHostFixture fixture)
         var task = await (await Api.ExecuteAsync($$$"""
             { "agent": "{{{agent}}}", "steps": [
                 { "id": "a", "tool": "echo", "arguments": { "text": "go" } },
-                { "id": "b", "tool": "sleep", "arguments": { "ms": 800 }, "dependsOn": ["a"] },
-                { "id": "c", "tool": "sleep", "arguments": { "ms": 800 }, "dependsOn": ["a"] },
+                { "id": "b", "tool": "sleep", "arguments": { "ms": 2000 }, "dependsOn": ["a"] },
+                { "id": "c", "tool": "sleep", "arguments": { "ms": 2000 }, "dependsOn": ["a"] },
                 { "id": "d", "tool": "echo", "arguments": { "text": "{{steps.b.status}}+{{steps.c.status}}" }, "dependsOn": ["b", "c"] } ],
               "output": "{{steps.d.output.text}}" }
             """)).ReadJsonAsync();

@@ -37,7 +37,7 @@ public sealed class ToolsThroughGatewayTests(AppHostFixture fixture) : IAsyncLif
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
 
         var agent = Json.UniqueName("mcp-user");
-        Assert.Equal(HttpStatusCode.Created, (await Api.PostAsJsonAsync("/register-agent", new { name = agent, tools = new[] { $"{source}.echo" } })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await Api.RegisterAsync(agent, $"{source}.echo")).StatusCode);
 
         var call = await Api.PostAsJsonAsync($"/tools/{source}.echo/invoke", new { agent, arguments = new { message = "through the gateway" } });
         Assert.Equal(HttpStatusCode.OK, call.StatusCode);

@@ -21,7 +21,8 @@ public sealed class WorkerFairnessTests(EngineFixture engine)
         }
 
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var options = new TaskOptions { MaxConcurrentTasks = 4, LeaseDuration = TimeSpan.FromSeconds(2) };
+        // A lease long enough that a stalled renewal on a loaded machine cannot hand a slow task to the worker again.
+        var options = new TaskOptions { MaxConcurrentTasks = 4, LeaseDuration = TimeSpan.FromSeconds(10) };
         await using var services = engine.Services(async request =>
         {
             if ((await request.Content!.ReadAsStringAsync()).Contains("slow"))
@@ -46,13 +47,13 @@ public sealed class WorkerFairnessTests(EngineFixture engine)
             var clock = Stopwatch.StartNew();
             while ((await engine.GetAsync(quick)).Status != TaskStatuses.Succeeded)
             {
-                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), "the other agent's task never ran");
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "the other agent's task never ran");
                 await Task.Delay(50);
             }
 
             // The flooding agent holds all but the reserve (one of 4), which the other agent's task used; that task's slot
             // is freed just after its row says succeeded, so the count is read once the runner let go.
-            while (worker.Slots.Used != 3 && clock.Elapsed < TimeSpan.FromSeconds(10))
+            while (worker.Slots.Used != 3 && clock.Elapsed < TimeSpan.FromSeconds(30))
             {
                 await Task.Delay(20);
             }

@@ -34,7 +34,7 @@ public sealed class HostileSchemaTests(ToolServiceFixture fixture) : IAsyncLifet
             var watch = Stopwatch.StartNew();
             var mismatch = await (await fixture.InvokeAsync(name, agent, new { s = evil })).AssertProblemAsync(422, "invalid_arguments");
             var slow = await (await fixture.InvokeAsync(backtracking, backtrackingAgent, new { s = evil })).AssertProblemAsync(422, "invalid_arguments");
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"call {call} took {watch.Elapsed}");
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(15), $"call {call} took {watch.Elapsed}");
             Assert.True(mismatch.GetProperty("errors").TryGetProperty("/arguments/s", out _), mismatch.ToString());
             Assert.Contains("too long", slow.GetProperty("errors").GetRawText());
         }
@@ -55,7 +55,7 @@ public sealed class HostileSchemaTests(ToolServiceFixture fixture) : IAsyncLifet
 
         var watch = Stopwatch.StartNew();
         await (await fixture.InvokeAsync(name, agent, arguments)).AssertProblemAsync(422, "invalid_arguments");
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}");
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(15), $"took {watch.Elapsed}");
     }
 
     [Theory]
@@ -135,7 +135,7 @@ public sealed class HostileSchemaTests(ToolServiceFixture fixture) : IAsyncLifet
 
         var watch = Stopwatch.StartNew();
         await (await fixture.InvokeAsync($"{source}.redos", agent, new { s = new string('a', 40) + "!" })).AssertProblemAsync(422, "invalid_arguments");
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}");
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(15), $"took {watch.Elapsed}");
     }
 
     [Fact]

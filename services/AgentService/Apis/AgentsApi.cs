@@ -85,7 +85,7 @@ public static class AgentsApi
             return AgentProblems.NameTaken(agent.Name);
         }
 
-        await services.Publisher.PublishAsync(agent.Id, agent.Name, "created");
+        await services.Publisher.PublishAsync(agent.Id, agent.Name, AgentChanged.Created);
         return Created(agent.ToResponse() with { ApiKey = apiKey }, response);
     }
 
@@ -135,7 +135,7 @@ public static class AgentsApi
             return write.Problem;
         }
 
-        await services.Publisher.PublishAsync(write.Agent!.Id, write.Agent.Name, "updated");
+        await services.Publisher.PublishAsync(write.Agent!.Id, write.Agent.Name, AgentChanged.Updated);
         var updated = write.Agent.ToResponse();
         response.Headers.ETag = updated.ETag;
         return TypedResults.Ok(updated);
@@ -151,7 +151,7 @@ public static class AgentsApi
         }
 
         // The engine cancels the deleted agent's unfinished tasks on this notice (they belong to this id, never to a name).
-        await services.Publisher.PublishAsync(write.Agent!.Id, write.Agent.Name, "deleted");
+        await services.Publisher.PublishAsync(write.Agent!.Id, write.Agent.Name, AgentChanged.Deleted);
         return TypedResults.NoContent();
     }
 

@@ -44,7 +44,7 @@ public static class GrantsApi
             """).ToListAsync(cancellationToken);
         foreach (var agent in changed)
         {
-            await services.Publisher.PublishAsync(agent.Id, agent.Name, "updated");
+            await services.Publisher.PublishAsync(agent.Id, agent.Name, AgentChanged.Updated);
         }
 
         return TypedResults.Ok(new RevokeGrantsResponse(changed.Select(a => a.Name).Order(StringComparer.Ordinal).ToList()));

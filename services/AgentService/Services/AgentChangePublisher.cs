@@ -1,4 +1,3 @@
-using System.Text.Json;
 using AgentOrchestration.ServiceCommon;
 using AgentOrchestration.ServiceCommon.Contracts;
 using StackExchange.Redis;
@@ -12,5 +11,5 @@ public sealed class AgentChangePublisher(IConnectionMultiplexer redis, ILogger<A
     /// outage costs only staleness, never the caller's response.
     /// </remarks>
     public Task PublishAsync(Guid id, string name, string change) =>
-        redis.PublishAsync(AgentChanged.Channel, JsonSerializer.Serialize(new AgentChanged(id, name, change), JsonSerializerOptions.Web), logger);
+        redis.PublishAsync(AgentChanged.Channel, new AgentChanged(id, name, change).ToNotice(), logger);
 }

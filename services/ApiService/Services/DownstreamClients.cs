@@ -46,7 +46,11 @@ public sealed class AgentServiceClient(HttpClient http)
     /// <summary>Whose key has this SHA-256 (hex), or null when none does.</summary>
     public async Task<ResolvedKey?> ResolveKeyAsync(string hash, CancellationToken cancellationToken)
     {
-        using var response = await http.PostAsJsonAsync("/internal/keys/resolve", new ResolveKeyRequest(hash), JsonSerializerOptions.Web, cancellationToken);
+        using var message = new HttpRequestMessage(HttpMethod.Post, "/internal/keys/resolve")
+        {
+            Content = JsonContent.Create(new ResolveKeyRequest(hash), options: JsonSerializerOptions.Web),
+        }.AsReadOnly();
+        using var response = await http.SendAsync(message, cancellationToken);
         if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
         {
             return null;
@@ -62,7 +66,11 @@ public sealed class ToolServiceClient(HttpClient http)
 {
     public async Task<ToolLookupResponse> LookupAsync(IReadOnlyList<string> names, CancellationToken cancellationToken)
     {
-        using var response = await http.PostAsJsonAsync("/tools/lookup", new ToolLookupRequest(names), JsonSerializerOptions.Web, cancellationToken);
+        using var message = new HttpRequestMessage(HttpMethod.Post, "/tools/lookup")
+        {
+            Content = JsonContent.Create(new ToolLookupRequest(names), options: JsonSerializerOptions.Web),
+        }.AsReadOnly();
+        using var response = await http.SendAsync(message, cancellationToken);
         response.EnsureSuccessStatusCode();
         return await response.Content.ReadFromJsonAsync<ToolLookupResponse>(JsonSerializerOptions.Web, cancellationToken)
             ?? throw new InvalidOperationException("The ToolService answered a lookup with no body.");

@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace AgentOrchestration.ServiceCommon.Contracts;
 
 /// <summary>
@@ -7,4 +9,25 @@ namespace AgentOrchestration.ServiceCommon.Contracts;
 public sealed record AgentChanged(Guid Id, string Name, string Change)
 {
     public const string Channel = "agents:changed";
+    public const string Created = "created";
+    public const string Updated = "updated";
+    public const string Deleted = "deleted";
+
+    /// <summary>A creation cannot make a cached answer wrong (nothing was cached for an agent that did not exist).</summary>
+    public bool CanStaleCaches => Change != Created;
+
+    public string ToNotice() => JsonSerializer.Serialize(this, JsonSerializerOptions.Web);
+
+    /// <summary>The notice's change, or null for a message that is not one (nothing to act on).</summary>
+    public static AgentChanged? FromNotice(string message)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<AgentChanged>(message, JsonSerializerOptions.Web);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 }

@@ -94,11 +94,8 @@ public sealed class EventConsumer(
     /// <summary>Once; the client renews the subscription by itself after a reconnect.</summary>
     private async Task SubscribeAsync()
     {
-        if (!_subscribed)
-        {
-            await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(ExecutionEventStream.AppendedChannel), (_, _) => _appended.Set());
-            _subscribed = true;
-        }
+        _subscribed = _subscribed || await redis.ListenAsync(ExecutionEventStream.AppendedChannel, _ => _appended.Set(), logger,
+            $"new events are read every {Idle.TotalMilliseconds} ms");
     }
 
     private async Task<int> ConsumeAsync(RedisValue position, CancellationToken cancellationToken)

@@ -71,38 +71,24 @@ public sealed class AgentDirectory(HttpClient http, IConnectionMultiplexer redis
 }
 
 /// <summary>Deletes cached grants when the AgentService announces a change of that agent.</summary>
-public sealed class AgentCacheInvalidator(IConnectionMultiplexer redis, ILogger<AgentCacheInvalidator> logger) : IHostedService
+public sealed class AgentCacheInvalidator(IConnectionMultiplexer redis, ILogger<AgentCacheInvalidator> logger)
+    : RedisNoticeListener(redis, logger)
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
+    protected override string Channel => AgentChanged.Channel;
+
+    protected override string WhileUnsubscribed => $"cached grants expire after {AgentDirectory.CacheTtl.TotalSeconds} s";
+
+    protected override void OnNotice(string message)
     {
-        try
+        if (AgentChanged.FromNotice(message) is not { } change)
         {
-            await SubscribeAsync();
+            return;
         }
-        catch (Exception ex) when (BestEffortRedis.IsOutage(ex))
-        {
-            // Cached grants still expire after their TTL; the service must start even while Redis is down.
-            logger.LogWarning(ex, "Could not subscribe to agent changes");
-        }
+
+        // Not awaited: the handler must not block the multiplexer.
+        RedisKey[] keys = [AgentDirectory.CacheKey(change.Id.ToString()), AgentDirectory.CacheKey(change.Name)];
+        Redis.GetDatabase().KeyDeleteAsync(keys).ContinueWith(
+            t => Logger.LogWarning(t.Exception, "Could not drop the cached grant of {Agent}", change.Name),
+            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
     }
-
-    private async Task SubscribeAsync()
-    {
-        await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(AgentChanged.Channel), (_, message) =>
-        {
-            var change = JsonSerializer.Deserialize<AgentChanged>(message.ToString(), JsonSerializerOptions.Web);
-            if (change is null)
-            {
-                return;
-            }
-
-            // Fire and forget: the subscriber callback must not block the multiplexer.
-            RedisKey[] keys = [AgentDirectory.CacheKey(change.Id.ToString()), AgentDirectory.CacheKey(change.Name)];
-            redis.GetDatabase().KeyDeleteAsync(keys).ContinueWith(
-                t => logger.LogWarning(t.Exception, "Could not drop the cached grant of {Agent}", change.Name),
-                CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-        });
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -188,7 +188,8 @@ public sealed class BackupRestoreTests(BackupSystemFixture system) : IClassFixtu
     private async Task<Guid> RunWeatherTaskAsync(Keys.AgentWithKey agent, string tool)
     {
         var asAgent = AppHostFixture.CreateApiClient(_app, agent.ApiKey);
-        var run = await asAgent.ExecuteAsync($$"""{ "agent": "{{agent.Name}}", "tool": "{{tool}}", "arguments": { "city": "Bergen" } }""");
+        var run = await asAgent.ExecuteAsync($$"""{ "agent": "{{agent.Name}}", "tool": "{{tool}}", "arguments": { "city": "Bergen" } }""",
+            idempotencyKey: Guid.NewGuid().ToString("N"));
         var task = await run.ReadJsonAsync();
         Assert.True(task.TryGetProperty("status", out var status) && status.GetString() == "succeeded", task.ToString());
         Assert.True(task.GetProperty("result").GetProperty("main").GetProperty("sawKey").GetBoolean(), task.ToString());

@@ -18,9 +18,9 @@ public sealed class OfflineRestoreTests
             await using (var first = await AppHostFixture.StartAsync(dataDir))
             {
                 var api = AppHostFixture.CreateApiClient(first);
-                Assert.Equal(HttpStatusCode.Created, (await api.PostAsJsonAsync("/register-agent", new { name = kept, tools = new[] { "echo" } })).StatusCode);
+                Assert.Equal(HttpStatusCode.Created, (await api.RegisterAsync(kept, "echo")).StatusCode);
                 (backup, _) = await BackupScriptRunner.BackUpAsync(dataDir);
-                Assert.Equal(HttpStatusCode.Created, (await api.PostAsJsonAsync("/register-agent", new { name = dropped, tools = new[] { "echo" } })).StatusCode);
+                Assert.Equal(HttpStatusCode.Created, (await api.RegisterAsync(dropped, "echo")).StatusCode);
             }
 
             var restored = await BackupScriptRunner.RunAsync("restore.sh", dataDir, backup);

@@ -36,14 +36,14 @@ public sealed class ReplicaTests : IAsyncLifetime
         Assert.True(replica.GetProperty("lagBytes").GetInt64() >= 0, replica.ToString());
 
         var name = Json.UniqueName("replicated");
-        var created = await _api.PostAsJsonAsync("/register-agent", new { name, tools = new[] { "echo" } });
+        var created = await _api.RegisterAsync(name, "echo");
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
 
         await using var onReplica = await OpenReplicaAsync(ResourceNames.AgentsDb);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (!await AgentExistsAsync(onReplica, name))
         {
-            Assert.True(DateTime.UtcNow < deadline, $"agent {name} did not reach the replica within 5 s");
+            Assert.True(DateTime.UtcNow < deadline, $"agent {name} did not reach the replica within 30 s");
             await Task.Delay(100);
         }
 
@@ -60,7 +60,7 @@ public sealed class ReplicaTests : IAsyncLifetime
         Assert.True(await AgentExistsAsync(promotedDb, name), "the promoted replica lost the replicated agent");
 
         // The system keeps serving, and /status says it has no replica any more.
-        var after = await _api.PostAsJsonAsync("/register-agent", new { name = Json.UniqueName("after"), tools = new[] { "echo" } });
+        var after = await _api.RegisterAsync(Json.UniqueName("after"), "echo");
         Assert.Equal(HttpStatusCode.Created, after.StatusCode);
         var degraded = await FaultKit.WaitForStatusAsync(_api, "degraded", TimeSpan.FromSeconds(30));
         Assert.Equal("absent", degraded.GetProperty("replica").GetProperty("state").GetString());

@@ -154,7 +154,7 @@ public sealed partial class DashboardTests(AppHostFixture fixture, ITestOutputHe
     private async Task<string> RegisterAgentAsync(params string[] tools)
     {
         var name = Json.UniqueName("ui");
-        var response = await fixture.Api.PostAsJsonAsync("/register-agent", new { name, tools });
+        var response = await fixture.Api.RegisterAsync(name, tools);
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         return name;
     }

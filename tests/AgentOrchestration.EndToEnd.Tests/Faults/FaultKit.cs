@@ -22,7 +22,7 @@ internal static class FaultKit
     /// <summary>Submits asynchronously; every returned id was acknowledged with 202.</summary>
     public static async Task<Guid> SubmitAsync(HttpClient api, string json)
     {
-        // An idempotency key: a submission the client's resilience handler retries is still one task.
+        // An idempotency key: the client's resilience handler may retry it, and it is still one task.
         var accepted = await api.ExecuteAsync(json, prefer: "respond-async", idempotencyKey: Guid.NewGuid().ToString("N"));
         Assert.True(accepted.StatusCode == HttpStatusCode.Accepted,
             $"submission was not acknowledged: {(int)accepted.StatusCode} {await accepted.Content.ReadAsStringAsync()}");
@@ -53,7 +53,7 @@ internal static class FaultKit
                         }
                     }
                 }
-                catch (HttpRequestException ex)
+                catch (Exception ex) when (ex is HttpRequestException or Polly.ExecutionRejectedException)
                 {
                     last[id] = ex.Message;
                 }
@@ -117,19 +117,11 @@ internal static class FaultKit
         return [.. found.OrderBy(p => p.Pid)];
     }
 
-    /// <summary>
-    /// Registers an agent (unique name) that may use the tools. A 409 after the client's resilience handler retried
-    /// a slow first attempt is our own agent, which GET /agents/{name} confirms.
-    /// </summary>
+    /// <summary>Registers an agent (unique name) that may use the tools.</summary>
     public static async Task<string> RegisterAgentAsync(HttpClient api, params string[] tools)
     {
         var name = Json.UniqueName("fault");
-        var response = await api.PostAsJsonAsync("/register-agent", new { name, tools });
-        if (response.StatusCode == HttpStatusCode.Conflict)
-        {
-            response = await api.GetAsync($"/agents/{name}");
-        }
-
+        var response = await api.RegisterAsync(name, tools);
         Assert.True(response.IsSuccessStatusCode, $"registering agent {name} failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         return name;
     }
@@ -182,7 +174,7 @@ internal static class FaultKit
                     }
                 }
             }
-            catch (HttpRequestException ex)
+            catch (Exception ex) when (ex is HttpRequestException or Polly.ExecutionRejectedException)
             {
                 last = ex.Message;
             }

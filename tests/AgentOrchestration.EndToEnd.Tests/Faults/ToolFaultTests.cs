@@ -21,7 +21,7 @@ public sealed class ToolFaultTests(AppHostFixture fixture) : IAsyncLifetime
 
     /// <summary>
     /// Acknowledged: one task. Proven: it ends (failed) within bounds, its step failed with a timeout error after the call
-    /// reached the server (the step timeout of 5 s leaves a cold ToolService time to make the call; the server hangs 30 s).
+    /// reached the server (the step timeout of 10 s leaves a cold ToolService time to make the call; the server hangs 30 s).
     /// </summary>
     [Fact]
     public async Task AHangingToolTimesOutItsStepAndTheTaskEnds()
@@ -32,15 +32,15 @@ public sealed class ToolFaultTests(AppHostFixture fixture) : IAsyncLifetime
 
         var id = await FaultKit.SubmitAsync(Api, $$"""
             { "agent": "{{agent}}", "steps": [
-                { "id": "hang", "tool": "{{tool}}", "arguments": {}, "timeoutMs": 5000, "retry": { "maxAttempts": 1 } } ] }
+                { "id": "hang", "tool": "{{tool}}", "arguments": {}, "timeoutMs": 10000, "retry": { "maxAttempts": 1 } } ] }
             """);
-        var done = (await FaultKit.WaitForAllTerminalAsync(Api, [id], TimeSpan.FromSeconds(25)))[id];
+        var done = (await FaultKit.WaitForAllTerminalAsync(Api, [id], TimeSpan.FromSeconds(45)))[id];
 
         Assert.Equal("failed", done.GetProperty("status").GetString());
         var step = done.Step("hang");
         Assert.Equal("failed", step.GetProperty("status").GetString());
         Assert.Equal(1, step.GetProperty("attempts").GetInt32());
-        Assert.Equal("The step did not finish within its timeout of 5000 ms.", step.GetProperty("error").GetString());
+        Assert.Equal("The step did not finish within its timeout of 10000 ms.", step.GetProperty("error").GetString());
         Assert.Equal(1, _server.CallsTo(key));
     }
 

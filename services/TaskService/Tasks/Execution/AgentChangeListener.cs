@@ -1,4 +1,3 @@
-using System.Text.Json;
 using AgentOrchestration.TaskService.Infrastructure;
 using AgentOrchestration.TaskService.Services;
 using AgentOrchestration.TaskService.Tasks.Model;
@@ -19,32 +18,24 @@ namespace AgentOrchestration.TaskService.Tasks.Execution;
 /// </summary>
 public sealed class AgentChangeListener(
     IConnectionMultiplexer redis, IServiceScopeFactory scopes, TaskSignals signals, AgentCache agents, ILogger<AgentChangeListener> logger)
-    : IHostedService
+    : RedisNoticeListener(redis, logger)
 {
-    public const string Deleted = "deleted";
+    protected override string Channel => AgentChanged.Channel;
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    protected override string WhileUnsubscribed => "a deleted agent's tasks fail at their next tool call";
+
+    protected override void OnNotice(string message)
     {
-        try
+        var change = AgentChanged.FromNotice(message);
+        if (change is not { CanStaleCaches: false })
         {
-            await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(AgentChanged.Channel), (channel, message) =>
-            {
-                var change = JsonSerializer.Deserialize<AgentChanged>(message.ToString(), JsonSerializerOptions.Web);
-                if (change?.Change != "created")
-                {
-                    agents.Evict();
-                }
-
-                if (change?.Change == Deleted)
-                {
-                    // Off the multiplexer's thread: the callback must not block it.
-                    _ = Task.Run(() => CancelTasksOfAsync(change.Id));
-                }
-            });
+            agents.Evict();
         }
-        catch (Exception ex) when (BestEffortRedis.IsOutage(ex))
+
+        if (change?.Change == AgentChanged.Deleted)
         {
-            logger.LogWarning(ex, "Could not subscribe to agent changes; a deleted agent's tasks fail at their next tool call");
+            // Off the multiplexer's thread: the handler must not block it.
+            _ = Task.Run(() => CancelTasksOfAsync(change.Id));
         }
     }
 
@@ -78,5 +69,4 @@ public sealed class AgentChangeListener(
         }
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

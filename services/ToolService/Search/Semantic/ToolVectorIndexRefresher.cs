@@ -55,15 +55,6 @@ public sealed class ToolVectorIndexRefresher(
         }
     }
 
-    private async Task SubscribeAsync()
-    {
-        try
-        {
-            await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(SearchSignals.EmbeddingsChannel), (_, _) => signals.EmbeddingsChanged());
-        }
-        catch (Exception ex) when (BestEffortRedis.IsOutage(ex))
-        {
-            logger.LogWarning(ex, "Could not subscribe to embedding changes; the vector index refreshes every {Seconds} s", PollInterval.TotalSeconds);
-        }
-    }
+    private Task SubscribeAsync() => redis.ListenAsync(SearchSignals.EmbeddingsChannel, _ => signals.EmbeddingsChanged(), logger,
+        $"the vector index refreshes every {PollInterval.TotalSeconds} s");
 }

@@ -1,0 +1,68 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.TestHost;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+
+namespace AgentOrchestration.ServiceCommon.Tests;
+
+/// <summary>A dependency that times out or is unreachable is the caller's "try again" (503), never a 500.</summary>
+public sealed class DependencyFailureTests : IAsyncLifetime
+{
+    private WebApplication _app = null!;
+    private HttpClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseTestServer();
+        builder.AddProblemConventions();
+        _app = builder.Build();
+        _app.UseProblemConventions();
+        _app.MapPost("/timeout", IResult () => throw new TimeoutRejectedException("The operation didn't complete within the allowed timeout of '00:00:10'."));
+        _app.MapPost("/circuit", IResult () => throw new BrokenCircuitException());
+        _app.MapPost("/refused", IResult () => throw new InvalidOperationException("wrapped", new HttpRequestException("Connection refused")));
+        _app.MapPost("/database", IResult () => throw new InvalidOperationException("An exception has been raised that is likely due to a transient failure.",
+            new Npgsql.NpgsqlException("Exception while reading from stream", new IOException("Connection reset by peer"))));
+        _app.MapPost("/constraint", IResult () => throw new Npgsql.PostgresException("duplicate key", "ERROR", "ERROR", "23505"));
+        _app.MapPost("/answered", IResult () => throw new HttpRequestException("Response status code does not indicate success: 400.", null, HttpStatusCode.BadRequest));
+        _app.MapPost("/bug", IResult () => throw new InvalidOperationException("a bug"));
+        await _app.StartAsync();
+        _client = _app.GetTestClient();
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Theory]
+    [InlineData("/timeout")]
+    [InlineData("/circuit")]
+    [InlineData("/refused")]
+    [InlineData("/database")]
+    public async Task ADependencyThatDidNotAnswerIs503WithRetryAfter(string path)
+    {
+        var response = await _client.PostAsync(path, null);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable, $"{(int)response.StatusCode}: {text}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(TimeSpan.FromSeconds(5), response.Headers.RetryAfter?.Delta);
+        var problem = JsonDocument.Parse(text).RootElement;
+        Assert.Equal(Problems.DependencyUnavailable, problem.GetProperty("code").GetString());
+        Assert.Contains("Idempotency-Key", problem.GetProperty("detail").GetString());
+        Assert.True(problem.TryGetProperty("traceId", out _));
+    }
+
+    [Theory]
+    [InlineData("/answered")]
+    [InlineData("/constraint")]
+    [InlineData("/bug")]
+    public async Task AnythingElseStaysAnInternalError(string path)
+    {
+        var response = await _client.PostAsync(path, null);
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(Problems.Internal, problem.GetProperty("code").GetString());
+    }
+}

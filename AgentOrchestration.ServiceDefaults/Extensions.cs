@@ -35,6 +35,11 @@ public static class ServiceDefaultsExtensions
             // safely (idempotency keys, tool invocations) do so themselves.
             http.AddStandardResilienceHandler(options =>
             {
+                // The services share a host: a blip (a replica restarting) is over in moments, and a longer outage is
+                // the caller's 503 to decide on, not a wait of Retry-After (5 s) per attempt inside someone's request.
+                options.Retry.MaxRetryAttempts = 2;
+                options.Retry.Delay = TimeSpan.FromMilliseconds(200);
+                options.Retry.ShouldRetryAfterHeader = false;
                 var transient = options.Retry.ShouldHandle;
                 options.Retry.ShouldHandle = async args =>
                     args.Context.GetRequestMessage() is { } request && RetryableRequests.MayRetry(request) && await transient(args);

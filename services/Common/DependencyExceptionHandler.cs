@@ -8,9 +8,9 @@ namespace AgentOrchestration.ServiceCommon;
 
 /// <summary>
 /// A call to another service that timed out, met an open circuit or could not connect, or a database connection that
-/// broke (Postgres restarting, failing over), that its endpoint did not handle itself, leaves as 503 <c>dependency_unavailable</c> with Retry-After: the caller can tell "try again" from
-/// a bug (500). The other side may still have done a write it was asked to do, so the problem says to retry with the
-/// same Idempotency-Key.
+/// failed (Postgres stopped, restarting, failing over), that its endpoint did not handle itself, leaves as 503
+/// <c>dependency_unavailable</c> with Retry-After: the caller can tell "try again" from a bug (500). A write may
+/// still have taken effect on the other side, so the problem of a write says to retry with the same Idempotency-Key.
 /// </summary>
 internal sealed class DependencyExceptionHandler(
     IProblemDetailsService problemDetails, ILogger<DependencyExceptionHandler> logger) : IExceptionHandler
@@ -30,8 +30,10 @@ internal sealed class DependencyExceptionHandler(
         var problem = new Microsoft.AspNetCore.Mvc.ProblemDetails
         {
             Status = StatusCodes.Status503ServiceUnavailable,
-            Title = "A service this request needs did not answer in time.",
-            Detail = "Try again shortly. A write may have taken effect: retry it with the same Idempotency-Key.",
+            Title = "A service this request needs is unavailable.",
+            Detail = HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)
+                ? "Try again shortly."
+                : "Try again shortly. A write may have taken effect: retry it with the same Idempotency-Key.",
             Type = Problems.TypeFor(Problems.DependencyUnavailable),
         };
         problem.Extensions["code"] = Problems.DependencyUnavailable;

@@ -10,7 +10,7 @@ public static class ApplicationServiceExtensions
     {
         builder.AddProblemConventions();
         builder.Services.AddExceptionHandler<AgentExceptionHandler>();
-        builder.AddNpgsqlDbContext<AgentsDbContext>("agentsdb");
+        builder.AddNpgsqlDbContext<AgentsDbContext>("agentsdb", settings => settings.DisableRetry = true, options => options.UseBoundedRetry());
         builder.Services.AddMigration<AgentsDbContext>();
         builder.AddRedisClient("redis");
         builder.Services.AddSingleton<AgentChangePublisher>();

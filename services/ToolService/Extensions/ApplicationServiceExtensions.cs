@@ -19,8 +19,12 @@ public static class ApplicationServiceExtensions
         builder.AddProblemConventions();
         var searchSignals = new SearchSignals();
         builder.AddNpgsqlDbContext<ToolsDbContext>("toolsdb",
-            settings => settings.ConnectionString += ";" + LexicalSearch.ConnectionOptions,
-            options => options.AddInterceptors(new ToolChangeInterceptor(searchSignals)));
+            settings =>
+            {
+                settings.ConnectionString += ";" + LexicalSearch.ConnectionOptions;
+                settings.DisableRetry = true;
+            },
+            options => options.UseBoundedRetry().AddInterceptors(new ToolChangeInterceptor(searchSignals)));
         builder.Services.AddMigration<ToolsDbContext>();
         builder.Services.AddHostedService<BuiltinToolSeeder>();
         builder.AddRedisClient("redis");

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json;
 
 namespace AgentOrchestration.EndToEnd.Tests.Faults;
@@ -30,7 +31,7 @@ public sealed class InfrastructureFaultSystem : IAsyncLifetime
 /// Faults of the infrastructure, with real processes: Redis stopped for 10 seconds, and Postgres restarted while idle and
 /// while tasks run. Each test states what was acknowledged and proves every acknowledged task reached a terminal state.
 /// </summary>
-public sealed class InfrastructureFaultTests(InfrastructureFaultSystem system) : IClassFixture<InfrastructureFaultSystem>
+public sealed class InfrastructureFaultTests(InfrastructureFaultSystem system, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<InfrastructureFaultSystem>
 {
     private static readonly TimeSpan Outage = TimeSpan.FromSeconds(10);
 
@@ -149,6 +150,67 @@ public sealed class InfrastructureFaultTests(InfrastructureFaultSystem system) :
         }
 
         Assert.Equal(pidsBefore, pidsAfter);
+    }
+
+    /// <summary>
+    /// With Postgres stopped, every kind of request (reads and writes, through each service) answers within the bound
+    /// with a 503 dependency_unavailable problem: never a 500, never a hang. Nothing asked for during the outage
+    /// exists after it, and the system serves again once Postgres is back.
+    /// </summary>
+    [Fact]
+    public async Task WhilePostgresIsDownEveryRequestIsAQuick503AndNothingIsHalfWritten()
+    {
+        await FaultKit.WaitForStatusAsync(Api, "healthy", TimeSpan.FromSeconds(60));
+        var agent = await FaultKit.RegisterAgentAsync(Api, "echo", "sleep");
+        var before = await FaultKit.SubmitAsync(Api, FaultKit.ThreeSteps(agent, sleepMs: 10));
+        await FaultKit.WaitForAllTerminalAsync(Api, [before], TimeSpan.FromSeconds(30));
+        var during = Json.UniqueName("during");
+        var taskKey = Guid.NewGuid().ToString("N");
+        (string Method, string Path, string? Body, (string, string)[] Headers)[] requests =
+        [
+            ("GET", $"/agents/{agent}", null, []),
+            ("POST", "/register-agent", $$"""{ "name": "{{during}}", "tools": ["echo"] }""", []),
+            ("POST", "/execute-task", $$"""{ "agent": "{{agent}}", "tool": "echo", "arguments": { "text": "x" } }""",
+                [("Prefer", "respond-async"), ("Idempotency-Key", taskKey)]),
+            ("GET", $"/tasks/{before}", null, []),
+            ("GET", "/tools?q=echo", null, []),
+            ("GET", $"/tasks/{before}/logs", null, []),
+        ];
+
+        using var gateway = new Adversarial.GatewayClient(system.App);
+        await FaultKit.StopAsync(system.App, ResourceNames.Postgres);
+        var answers = new List<(string Request, Adversarial.Answer Answer)>();
+        try
+        {
+            foreach (var (method, path, body, headers) in requests)
+            {
+                var answer = await gateway.SendAsync(method, path, AppHostFixture.AdminApiKey,
+                    body is null ? null : System.Text.Encoding.UTF8.GetBytes(body), headers, TimeSpan.FromSeconds(30));
+                answers.Add(($"{method} {path}", answer));
+                output.WriteLine($"{method} {path}: {answer}");
+            }
+        }
+        finally
+        {
+            await FaultKit.StartAsync(system.App, ResourceNames.Postgres);
+        }
+
+        Assert.All(answers, a => Assert.True(
+            a.Answer.Status == 503 && a.Answer.MediaType == "application/problem+json" && a.Answer.Body.Contains("\"dependency_unavailable\"")
+                && a.Answer.Elapsed < TimeSpan.FromSeconds(15),
+            $"{a.Request}: {a.Answer}"));
+
+        await FaultKit.WaitForStatusAsync(Api, "healthy", TimeSpan.FromSeconds(60));
+        Assert.Equal(HttpStatusCode.NotFound, (await Api.GetAsync($"/agents/{during}")).StatusCode);
+        var resubmitted = await Api.ExecuteAsync($$"""{ "agent": "{{agent}}", "tool": "echo", "arguments": { "text": "x" } }""",
+            prefer: "respond-async", idempotencyKey: taskKey);
+        Assert.Equal(HttpStatusCode.Accepted, resubmitted.StatusCode);
+        var id = (await resubmitted.ReadJsonAsync()).GetProperty("id").GetGuid();
+        await using var db = await FaultKit.OpenTasksDbAsync(system.App);
+        var tasks = (long)(await new Npgsql.NpgsqlCommand($"SELECT count(*) FROM tasks WHERE agent_name = '{agent}'", db).ExecuteScalarAsync())!;
+        Assert.True(tasks == 2, $"the agent has {tasks} tasks, not 2 (the one before and the resubmission): the outage's submission left one behind");
+        var done = await FaultKit.WaitForAllTerminalAsync(Api, [id], TimeSpan.FromSeconds(30));
+        Assert.Equal("succeeded", done[id].GetProperty("status").GetString());
     }
 
     /// <summary>A fast shutdown (SIGINT to the postmaster, as an operator's restart does), then DCP starts it again.</summary>

@@ -20,9 +20,13 @@ public static class MigrationExtensions
         IServiceProvider services, ILogger<MigrationHostedService<TContext>> logger) : IHostedService
         where TContext : DbContext
     {
+        private static readonly TimeSpan MigrationPatience = TimeSpan.FromMinutes(5);
+
         public async Task StartAsync(CancellationToken cancellationToken)
         {
-            // Postgres may still be finishing its start-up (or restarting); retry for a while before giving up.
+            // Postgres may still be finishing its start-up, recovering or restarting: retry for minutes, not attempts
+            // (an attempt against a refused connection fails within a second), before giving up.
+            var waited = System.Diagnostics.Stopwatch.StartNew();
             for (var attempt = 1; ; attempt++)
             {
                 try
@@ -33,10 +37,10 @@ public static class MigrationExtensions
                     logger.LogInformation("Database of {Context} is up to date", typeof(TContext).Name);
                     return;
                 }
-                catch (Exception ex) when (attempt < 30 && ex is not OperationCanceledException)
+                catch (Exception ex) when (waited.Elapsed < MigrationPatience && ex is not OperationCanceledException)
                 {
                     logger.LogWarning(ex, "Migrating {Context} failed (attempt {Attempt}); retrying", typeof(TContext).Name, attempt);
-                    await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+                    await Task.Delay(TimeSpan.FromSeconds(Math.Min(attempt, 5)), cancellationToken);
                 }
             }
         }

@@ -35,4 +35,20 @@ public static class Problems
 
     public static ProblemHttpResult NotFound(string what, string key) =>
         Problem(StatusCodes.Status404NotFound, NotFoundCode, $"{what} not found.", $"No {what.ToLowerInvariant()} '{key}' exists.");
+
+    /// <summary>How long a client should wait before repeating a request that met a dependency away (seconds).</summary>
+    public const string RetryAfterSeconds = "5";
+
+    /// <summary>503 <c>dependency_unavailable</c> with Retry-After: a service or database this request needs is away.</summary>
+    public static IResult Unavailable(string title, string detail) =>
+        new WithRetryAfter(Problem(StatusCodes.Status503ServiceUnavailable, DependencyUnavailable, title, detail));
+
+    private sealed class WithRetryAfter(IResult problem) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.RetryAfter = RetryAfterSeconds;
+            return problem.ExecuteAsync(httpContext);
+        }
+    }
 }

@@ -148,7 +148,6 @@ public sealed class AppHostFixture : IAsyncLifetime
         return report.ToString();
     }
 
-    /// <summary>A client of the public API that sends this key (the admin key unless another is given; null sends none).</summary>
     /// <summary>
     /// The tests' client: a request that stalls on two loaded cores (a cold path right after a start, a parallel test
     /// assembly's burst) is slow, not failed, so an attempt may take a minute; the breaker never cuts a test's request
@@ -167,6 +166,7 @@ public sealed class AppHostFixture : IAsyncLifetime
             && await transient(args);
     }
 
+    /// <summary>A client of the public API that sends this key (the admin key unless another is given; null sends none).</summary>
     public static HttpClient CreateApiClient(DistributedApplication app, string? key = null, bool anonymous = false)
     {
         var client = app.CreateHttpClient(ResourceNames.ApiService, "http");

@@ -27,6 +27,10 @@ public sealed class DependencyFailureTests : IAsyncLifetime
         _app.MapPost("/refused", IResult () => throw new InvalidOperationException("wrapped", new HttpRequestException("Connection refused")));
         _app.MapPost("/database", IResult () => throw new InvalidOperationException("An exception has been raised that is likely due to a transient failure.",
             new Npgsql.NpgsqlException("Exception while reading from stream", new IOException("Connection reset by peer"))));
+        _app.MapPost("/shutdown", IResult () => throw new InvalidOperationException("wrapped by EF",
+            new Npgsql.PostgresException("terminating connection due to administrator command", "FATAL", "FATAL", Npgsql.PostgresErrorCodes.AdminShutdown)));
+        _app.MapPost("/answered503", IResult () => throw new HttpRequestException("Response status code does not indicate success: 503.", null, HttpStatusCode.ServiceUnavailable));
+        _app.MapGet("/read", IResult () => throw new TimeoutRejectedException());
         _app.MapPost("/constraint", IResult () => throw new Npgsql.PostgresException("duplicate key", "ERROR", "ERROR", "23505"));
         _app.MapPost("/answered", IResult () => throw new HttpRequestException("Response status code does not indicate success: 400.", null, HttpStatusCode.BadRequest));
         _app.MapPost("/bug", IResult () => throw new InvalidOperationException("a bug"));
@@ -41,6 +45,8 @@ public sealed class DependencyFailureTests : IAsyncLifetime
     [InlineData("/circuit")]
     [InlineData("/refused")]
     [InlineData("/database")]
+    [InlineData("/shutdown")]
+    [InlineData("/answered503")]
     public async Task ADependencyThatDidNotAnswerIs503WithRetryAfter(string path)
     {
         var response = await _client.PostAsync(path, null);
@@ -50,8 +56,22 @@ public sealed class DependencyFailureTests : IAsyncLifetime
         Assert.Equal(TimeSpan.FromSeconds(5), response.Headers.RetryAfter?.Delta);
         var problem = JsonDocument.Parse(text).RootElement;
         Assert.Equal(Problems.DependencyUnavailable, problem.GetProperty("code").GetString());
-        Assert.Contains("Idempotency-Key", problem.GetProperty("detail").GetString());
+        Assert.Contains("check before repeating it", problem.GetProperty("detail").GetString());
         Assert.True(problem.TryGetProperty("traceId", out _));
+    }
+
+    /// <summary>Only a write that carries an Idempotency-Key is told to repeat itself as is; a read is just told to try again.</summary>
+    [Fact]
+    public async Task TheAdviceFitsTheRequest()
+    {
+        using var keyed = new HttpRequestMessage(HttpMethod.Post, "/timeout");
+        keyed.Headers.Add("Idempotency-Key", "k1");
+        var write = JsonDocument.Parse(await (await _client.SendAsync(keyed)).Content.ReadAsStringAsync()).RootElement;
+        Assert.Contains("repeat it with the same Idempotency-Key", write.GetProperty("detail").GetString());
+
+        var read = await _client.GetAsync("/read");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, read.StatusCode);
+        Assert.Equal("Try again shortly.", JsonDocument.Parse(await read.Content.ReadAsStringAsync()).RootElement.GetProperty("detail").GetString());
     }
 
     [Theory]

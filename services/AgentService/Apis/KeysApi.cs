@@ -88,7 +88,7 @@ public static class KeysApi
             return RotatedAlready();
         }
 
-        await services.Publisher.PublishAsync(agent.Id, agent.Name, "key-rotated");
+        await services.Publisher.PublishAsync(agent.Id, agent.Name, AgentChanged.KeyRotated);
         return TypedResults.Created($"/api-keys/{key.Id}", ToResponse(key) with { ApiKey = secret });
     }
 
@@ -138,7 +138,7 @@ public static class KeysApi
         }
 
         // Gateways cache resolved keys; the change notice makes them forget this one now rather than at expiry.
-        await services.Publisher.PublishAsync(id, "", "key-revoked");
+        await services.Publisher.PublishAsync(id, "", AgentChanged.KeyRevoked);
         return TypedResults.NoContent();
     }
 

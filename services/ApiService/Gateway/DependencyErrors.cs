@@ -22,9 +22,7 @@ public static class DependencyErrors
         var service = context.GetReverseProxyFeature().Route.Config.ClusterId;
         context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DependencyErrors))
             .LogWarning(error.Exception, "Proxying {Path} to the {Service} service failed: {Error}", context.Request.Path, service, error.Error);
-        context.Response.Headers.RetryAfter = "5";
-        await Problems.Problem(StatusCodes.Status503ServiceUnavailable, Problems.DependencyUnavailable,
-            "A service this request needs is unavailable.", $"The {service} service did not answer; try again shortly.")
+        await Problems.Unavailable("A service this request needs is unavailable.", $"The {service} service did not answer; try again shortly.")
             .ExecuteAsync(context);
     }
 

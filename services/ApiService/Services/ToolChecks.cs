@@ -31,7 +31,5 @@ public static class ToolChecks
             new Dictionary<string, object?> { ["unknownTools"] = lookup.Missing, ["errors"] = errors });
     }
 
-    public static ProblemHttpResult Unavailable(string service) =>
-        Problems.Problem(StatusCodes.Status503ServiceUnavailable, DependencyUnavailableCode,
-            $"The {service} is unavailable.", "Try again shortly.");
+    public static IResult Unavailable(string service) => Problems.Unavailable($"The {service} is unavailable.", "Try again shortly.");
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace AgentOrchestration.ServiceCommon.Contracts;
 
@@ -12,8 +13,13 @@ public sealed record AgentChanged(Guid Id, string Name, string Change)
     public const string Created = "created";
     public const string Updated = "updated";
     public const string Deleted = "deleted";
+    public const string KeyRotated = "key-rotated";
+
+    /// <summary>A key of the admin's (not an agent's) was revoked: <see cref="Id"/> is the key's id, the name empty.</summary>
+    public const string KeyRevoked = "key-revoked";
 
     /// <summary>A creation cannot make a cached answer wrong (nothing was cached for an agent that did not exist).</summary>
+    [JsonIgnore]
     public bool CanStaleCaches => Change != Created;
 
     public string ToNotice() => JsonSerializer.Serialize(this, JsonSerializerOptions.Web);

@@ -17,24 +17,21 @@ public sealed class DependencyFailureTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = WebApplication.CreateBuilder();
-        builder.WebHost.UseTestServer();
-        builder.AddProblemConventions();
-        _app = builder.Build();
-        _app.UseProblemConventions();
-        _app.MapPost("/timeout", IResult () => throw new TimeoutRejectedException("The operation didn't complete within the allowed timeout of '00:00:10'."));
-        _app.MapPost("/circuit", IResult () => throw new BrokenCircuitException());
-        _app.MapPost("/refused", IResult () => throw new InvalidOperationException("wrapped", new HttpRequestException("Connection refused")));
-        _app.MapPost("/database", IResult () => throw new InvalidOperationException("An exception has been raised that is likely due to a transient failure.",
-            new Npgsql.NpgsqlException("Exception while reading from stream", new IOException("Connection reset by peer"))));
-        _app.MapPost("/shutdown", IResult () => throw new InvalidOperationException("wrapped by EF",
-            new Npgsql.PostgresException("terminating connection due to administrator command", "FATAL", "FATAL", Npgsql.PostgresErrorCodes.AdminShutdown)));
-        _app.MapPost("/answered503", IResult () => throw new HttpRequestException("Response status code does not indicate success: 503.", null, HttpStatusCode.ServiceUnavailable));
-        _app.MapGet("/read", IResult () => throw new TimeoutRejectedException());
-        _app.MapPost("/constraint", IResult () => throw new Npgsql.PostgresException("duplicate key", "ERROR", "ERROR", "23505"));
-        _app.MapPost("/answered", IResult () => throw new HttpRequestException("Response status code does not indicate success: 400.", null, HttpStatusCode.BadRequest));
-        _app.MapPost("/bug", IResult () => throw new InvalidOperationException("a bug"));
-        await _app.StartAsync();
+        _app = await ConventionsApp.StartAsync(app =>
+        {
+            app.MapPost("/timeout", IResult () => throw new TimeoutRejectedException("The operation didn't complete within the allowed timeout of '00:00:10'."));
+            app.MapPost("/circuit", IResult () => throw new BrokenCircuitException());
+            app.MapPost("/refused", IResult () => throw new InvalidOperationException("wrapped", new HttpRequestException("Connection refused")));
+            app.MapPost("/database", IResult () => throw new InvalidOperationException("An exception has been raised that is likely due to a transient failure.",
+                new Npgsql.NpgsqlException("Exception while reading from stream", new IOException("Connection reset by peer"))));
+            app.MapPost("/shutdown", IResult () => throw new InvalidOperationException("wrapped by EF",
+                new Npgsql.PostgresException("terminating connection due to administrator command", "FATAL", "FATAL", Npgsql.PostgresErrorCodes.AdminShutdown)));
+            app.MapPost("/answered503", IResult () => throw new HttpRequestException("Response status code does not indicate success: 503.", null, HttpStatusCode.ServiceUnavailable));
+            app.MapGet("/read", IResult () => throw new TimeoutRejectedException());
+            app.MapPost("/constraint", IResult () => throw new Npgsql.PostgresException("duplicate key", "ERROR", "ERROR", "23505"));
+            app.MapPost("/answered", IResult () => throw new HttpRequestException("Response status code does not indicate success: 400.", null, HttpStatusCode.BadRequest));
+            app.MapPost("/bug", IResult () => throw new InvalidOperationException("a bug"));
+        });
         _client = _app.GetTestClient();
     }
 

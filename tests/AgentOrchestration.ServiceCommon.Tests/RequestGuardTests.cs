@@ -17,17 +17,14 @@ public sealed class RequestGuardTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = WebApplication.CreateBuilder();
-        builder.WebHost.UseTestServer();
-        builder.AddProblemConventions();
-        _app = builder.Build();
-        _app.UseProblemConventions();
-        _app.MapPost("/echo", (JsonElement body) => TypedResults.Ok(body));
-        // Reads the raw stream as a proxy or the MCP transport does: the buffered body must arrive whole.
-        _app.MapPost("/raw", async (HttpRequest request) => TypedResults.Text(await new StreamReader(request.Body).ReadToEndAsync()));
-        _app.MapGet("/items", (string? q, string? tag) => TypedResults.Ok(new { q, tag }));
-        _app.MapGet("/items/{id}", (string id) => TypedResults.Ok(id));
-        await _app.StartAsync();
+        _app = await ConventionsApp.StartAsync(app =>
+        {
+            app.MapPost("/echo", (JsonElement body) => TypedResults.Ok(body));
+            // Reads the raw stream as a proxy or the MCP transport does: the buffered body must arrive whole.
+            app.MapPost("/raw", async (HttpRequest request) => TypedResults.Text(await new StreamReader(request.Body).ReadToEndAsync()));
+            app.MapGet("/items", (string? q, string? tag) => TypedResults.Ok(new { q, tag }));
+            app.MapGet("/items/{id}", (string id) => TypedResults.Ok(id));
+        });
         _client = _app.GetTestClient();
     }
 

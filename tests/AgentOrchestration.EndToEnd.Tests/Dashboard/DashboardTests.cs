@@ -105,9 +105,11 @@ public sealed partial class DashboardTests(AppHostFixture fixture, ITestOutputHe
 
         try
         {
-            await page.WaitForURLAsync(TaskUrl());
+            // Polled, not WaitForURLAsync: that waits for a navigation event, and one that is a client-side route
+            // change can slip past it (the page was on the task, succeeded, and the wait still timed out).
+            await Expect(page).ToHaveURLAsync(TaskUrl(), new() { Timeout = 90_000 });
         }
-        catch (TimeoutException)
+        catch (Exception ex) when (ex is PlaywrightException or TimeoutException)
         {
             // Say what the page showed instead (a problem, a spinner, another URL), so a failure can be diagnosed.
             await browser.ScreenshotAsync("diamond-task-not-submitted");

@@ -7,8 +7,8 @@ namespace AgentOrchestration.EndToEnd.Tests;
 
 /// <summary>
 /// HTTP tools and MCP sources cannot be aimed at the machine itself. A trap listener on every loopback address counts
-/// connections and must count none; the tests' legitimate server sits on 127.0.0.2, which the allow-list names.
-/// Nothing here leaves the machine.
+/// the requests aimed at it and must count none; the tests' legitimate server sits on 127.0.0.2, which the allow-list
+/// names. Nothing here leaves the machine.
 /// </summary>
 [Collection(SystemCollection.Name)]
 public sealed class SsrfTests(AppHostFixture fixture) : IAsyncLifetime
@@ -16,6 +16,12 @@ public sealed class SsrfTests(AppHostFixture fixture) : IAsyncLifetime
     private readonly TestHttpServer _allowed = new();
     private readonly TcpListener _trap = new(IPAddress.IPv6Any, 0);
     private int _trapped;
+
+    /// <summary>
+    /// In every path aimed at the trap: only a request carrying it counts. The trap's port is an ephemeral one that an
+    /// earlier system's leftover client may still be reconnecting to (it counted 21 such connections once).
+    /// </summary>
+    private readonly string _marker = $"ssrf-{Guid.NewGuid():N}";
 
     private HttpClient Api => fixture.Api;
 
@@ -29,11 +35,44 @@ public sealed class SsrfTests(AppHostFixture fixture) : IAsyncLifetime
         {
             while (true)
             {
-                using var socket = await _trap.AcceptSocketAsync();
-                Interlocked.Increment(ref _trapped);
+                var socket = await _trap.AcceptSocketAsync();
+                _ = Task.Run(() => JudgeAsync(socket));
             }
         });
         await _allowed.InitializeAsync();
+    }
+
+    /// <summary>Counts the connection if its first bytes name the marker (an HTTP request line does at once), then drops it.</summary>
+    private async Task JudgeAsync(Socket socket)
+    {
+        using (socket)
+        {
+            var buffer = new byte[4096];
+            var seen = new System.Text.StringBuilder();
+            using var quiet = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            try
+            {
+                while (seen.Length < 8192 && !seen.ToString().Contains(_marker, StringComparison.Ordinal))
+                {
+                    var read = await socket.ReceiveAsync(buffer, SocketFlags.None, quiet.Token);
+                    if (read == 0)
+                    {
+                        return;
+                    }
+
+                    seen.Append(System.Text.Encoding.Latin1.GetString(buffer, 0, read));
+                }
+
+                if (seen.ToString().Contains(_marker, StringComparison.Ordinal))
+                {
+                    Interlocked.Increment(ref _trapped);
+                }
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or SocketException)
+            {
+                // Silent or gone: not a request of these tests.
+            }
+        }
     }
 
     public async Task DisposeAsync()
@@ -47,13 +86,13 @@ public sealed class SsrfTests(AppHostFixture fixture) : IAsyncLifetime
     {
         string[] targets =
         [
-            $"http://127.0.0.1:{TrapPort}/",
-            $"http://[::1]:{TrapPort}/",
-            $"http://0.0.0.0:{TrapPort}/",
-            $"http://2130706433:{TrapPort}/",
-            $"http://localhost:{TrapPort}/",
-            $"http://{Dns.GetHostName()}:{TrapPort}/",
-            $"{_allowed.BaseUrl}/redirect?to={Uri.EscapeDataString($"http://127.0.0.1:{TrapPort}/")}",
+            $"http://127.0.0.1:{TrapPort}/{_marker}",
+            $"http://[::1]:{TrapPort}/{_marker}",
+            $"http://0.0.0.0:{TrapPort}/{_marker}",
+            $"http://2130706433:{TrapPort}/{_marker}",
+            $"http://localhost:{TrapPort}/{_marker}",
+            $"http://{Dns.GetHostName()}:{TrapPort}/{_marker}",
+            $"{_allowed.BaseUrl}/redirect?to={Uri.EscapeDataString($"http://127.0.0.1:{TrapPort}/{_marker}")}",
         ];
 
         foreach (var url in targets)
@@ -73,7 +112,7 @@ public sealed class SsrfTests(AppHostFixture fixture) : IAsyncLifetime
     [Fact]
     public async Task AStepCallingABlockedToolFailsWithSsrfBlocked()
     {
-        var tool = await RegisterHttpToolAsync($"http://127.0.0.1:{TrapPort}/");
+        var tool = await RegisterHttpToolAsync($"http://127.0.0.1:{TrapPort}/{_marker}");
         var agent = await Api.RegisterAgentAsync(tool);
 
         var task = await (await Api.ExecuteAsync($$"""{ "agent": "{{agent}}", "tool": "{{tool}}", "arguments": {} }""")).ReadJsonAsync();
@@ -98,7 +137,7 @@ public sealed class SsrfTests(AppHostFixture fixture) : IAsyncLifetime
     [Fact]
     public async Task AnMcpSourceOnLoopbackIsRefused()
     {
-        var response = await Api.PostAsJsonAsync("/tool-sources", new { name = Json.UniqueName("trap"), url = $"http://127.0.0.1:{TrapPort}/mcp" });
+        var response = await Api.PostAsJsonAsync("/tool-sources", new { name = Json.UniqueName("trap"), url = $"http://127.0.0.1:{TrapPort}/{_marker}/mcp" });
 
         await response.AssertProblemAsync(422, "ssrf_blocked");
         Assert.Equal(0, Volatile.Read(ref _trapped));

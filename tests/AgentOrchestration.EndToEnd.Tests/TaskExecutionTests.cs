@@ -188,8 +188,19 @@ public sealed class TaskExecutionTests(AppHostFixture fixture)
         Assert.True(badArgs.GetProperty("errors").TryGetProperty("/steps/0/arguments/a", out _));
         await (await Api.ExecuteAsync("{ not json")).AssertProblemAsync(400, "malformed_json");
 
-        await Api.PatchAsync($"/agents/{agent}", new StringContent("""{ "status": "inactive" }""", System.Text.Encoding.UTF8, "application/json"));
-        await (await Api.ExecuteAsync($$$"""{ "agent": "{{{agent}}}", "tool": "echo", "arguments": { "text": "x" } }""")).AssertProblemAsync(409, "agent_inactive");
+        var deactivated = await Api.PatchAsync($"/agents/{agent}", new StringContent("""{ "status": "inactive" }""", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, deactivated.StatusCode);
+        // The TaskService hears of the change through the agents:changed notice, moments after the PATCH answered (a
+        // task accepted meanwhile is a harmless echo); within seconds, the agent gets no more tasks.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        HttpResponseMessage refused;
+        while ((refused = await Api.ExecuteAsync($$$"""{ "agent": "{{{agent}}}", "tool": "echo", "arguments": { "text": "x" } }""")).StatusCode != HttpStatusCode.Conflict
+            && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        await refused.AssertProblemAsync(409, "agent_inactive");
     }
 
     [Fact]

@@ -139,6 +139,9 @@ public sealed class EventOutboxRelay(
         {
             var payloads = window.Events.Select(e => JsonSerializer.Serialize(e.Event, JsonSerializerOptions.Web)).ToList();
             var appended = await ExecutionEventStreamScripts.AppendAsync(stream, expectedAdded, payloads);
+            // The batch is in the stream now: a stop from here on must still record it, or the next relay publishes it
+            // again (only a crash may do that). The rest of the round is a few milliseconds.
+            cancellationToken = CancellationToken.None;
             if (appended.Lost)
             {
                 return await RewindAsync(transaction, connection, appended.EntriesAdded, now, cancellationToken);

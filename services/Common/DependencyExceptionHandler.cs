@@ -13,8 +13,7 @@ namespace AgentOrchestration.ServiceCommon;
 /// <c>dependency_unavailable</c> with Retry-After: the caller can tell "try again" from a bug (500). A write may
 /// still have taken effect on the other side, so the problem of a write says whether it is safe to repeat as is.
 /// </summary>
-internal sealed class DependencyExceptionHandler(
-    IProblemDetailsService problemDetails, ILogger<DependencyExceptionHandler> logger) : IExceptionHandler
+internal sealed class DependencyExceptionHandler(ILogger<DependencyExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
@@ -27,17 +26,8 @@ internal sealed class DependencyExceptionHandler(
         // query, an exhausted pool, a full disk) is more likely ours, so it is logged as an error.
         var level = Chain(exception).Any(e => e is TimeoutException or PostgresException) ? LogLevel.Error : LogLevel.Warning;
         logger.Log(level, exception, "A dependency of {Method} {Path} is unavailable", context.Request.Method, context.Request.Path);
-        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-        context.Response.Headers.RetryAfter = Problems.RetryAfterSeconds;
-        var problem = new Microsoft.AspNetCore.Mvc.ProblemDetails
-        {
-            Status = StatusCodes.Status503ServiceUnavailable,
-            Title = "A service this request needs is unavailable.",
-            Detail = Advice(context.Request),
-            Type = Problems.TypeFor(Problems.DependencyUnavailable),
-        };
-        problem.Extensions["code"] = Problems.DependencyUnavailable;
-        return await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
+        await Problems.Unavailable("A service this request needs is unavailable.", Advice(context.Request)).ExecuteAsync(context);
+        return true;
     }
 
     /// <summary>A write may have reached the other side: only a request that carries an Idempotency-Key is safe to repeat as is.</summary>

@@ -6,7 +6,6 @@ namespace AgentOrchestration.ApiService.Services;
 public static class ToolChecks
 {
     public const string UnknownToolsCode = "unknown_tools";
-    public const string DependencyUnavailableCode = "dependency_unavailable";
 
     /// <summary>422 naming each tool the registry does not know, or null when all are known.</summary>
     public static async Task<ProblemHttpResult?> CheckToolsExistAsync(
